@@ -1,0 +1,134 @@
+"""The Kubernetes kinds hyptui knows: one table shared by the gateway (what to watch) and the embedded cluster (what to serve)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceKind:
+    key: str  # hyptui's own short handle, used as the state key for the collection
+    group: str  # "" for the core group
+    version: str
+    plural: str
+    kind: str
+    namespaced: bool
+    singular: str
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    has_status: bool = False  # served with a /status subresource
+    builtin: bool = False  # a built-in kind (strategic merge patch allowed), not a custom resource
+    # field selectors the real API server accepts beyond metadata.name/metadata.namespace
+    field_labels: tuple[str, ...] = ()
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def list_kind(self) -> str:
+        return f"{self.kind}List"
+
+    @property
+    def qualified_plural(self) -> str:
+        """`pods` for core kinds, `hyperpodpytorchjobs.sagemaker.amazonaws.com` otherwise (as error messages name them)."""
+        return f"{self.plural}.{self.group}" if self.group else self.plural
+
+    def collection_path(self, namespace: str | None = None) -> str:
+        base = f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
+        if self.namespaced and namespace:
+            return f"{base}/namespaces/{namespace}/{self.plural}"
+        return f"{base}/{self.plural}"
+
+    def object_path(self, namespace: str | None, name: str) -> str:
+        return f"{self.collection_path(namespace)}/{name}"
+
+
+NAMESPACES = ResourceKind(
+    key="namespaces",
+    group="",
+    version="v1",
+    plural="namespaces",
+    kind="Namespace",
+    namespaced=False,
+    singular="namespace",
+    short_names=("ns",),
+    has_status=True,
+    builtin=True,
+    field_labels=("status.phase",),
+)
+NODES = ResourceKind(
+    key="nodes",
+    group="",
+    version="v1",
+    plural="nodes",
+    kind="Node",
+    namespaced=False,
+    singular="node",
+    short_names=("no",),
+    has_status=True,
+    builtin=True,
+    field_labels=("spec.unschedulable",),
+)
+PODS = ResourceKind(
+    key="pods",
+    group="",
+    version="v1",
+    plural="pods",
+    kind="Pod",
+    namespaced=True,
+    singular="pod",
+    short_names=("po",),
+    categories=("all",),
+    has_status=True,
+    builtin=True,
+    field_labels=(
+        "spec.nodeName",
+        "spec.restartPolicy",
+        "spec.schedulerName",
+        "spec.serviceAccountName",
+        "spec.hostNetwork",
+        "status.phase",
+        "status.podIP",
+        "status.nominatedNodeName",
+    ),
+)
+EVENTS = ResourceKind(
+    key="events",
+    group="",
+    version="v1",
+    plural="events",
+    kind="Event",
+    namespaced=True,
+    singular="event",
+    short_names=("ev",),
+    builtin=True,
+    field_labels=(
+        "involvedObject.kind",
+        "involvedObject.namespace",
+        "involvedObject.name",
+        "involvedObject.uid",
+        "involvedObject.apiVersion",
+        "involvedObject.resourceVersion",
+        "involvedObject.fieldPath",
+        "reason",
+        "reportingComponent",
+        "source",
+        "type",
+    ),
+)
+HYPERPOD_PYTORCH_JOBS = ResourceKind(
+    key="jobs",
+    group="sagemaker.amazonaws.com",
+    version="v1",
+    plural="hyperpodpytorchjobs",
+    kind="HyperPodPyTorchJob",
+    namespaced=True,
+    singular="hyperpodpytorchjob",
+    short_names=("hpjob",),
+    categories=("all",),
+    has_status=True,
+)
+
+ALL_KINDS: tuple[ResourceKind, ...] = (NAMESPACES, NODES, PODS, EVENTS, HYPERPOD_PYTORCH_JOBS)
+BY_KEY: dict[str, ResourceKind] = {k.key: k for k in ALL_KINDS}
