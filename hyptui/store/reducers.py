@@ -1,0 +1,164 @@
+"""Pure reducers: (state, actions) -> new state, sharing every part that did not change so selectors can memoize."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from hyptui.store.actions import Action, Connected, ListLoaded, Notice, WatchEvent, WatchStatusChanged
+from hyptui.store.state import EMPTY_COLLECTION, AppState, Collection, Connection, KubeObject, ObjectKey
+
+
+def reduce(state: AppState, action: Action) -> AppState:
+    return reduce_many(state, (action,))
+
+
+def reduce_many(state: AppState, actions: Sequence[Action]) -> AppState:
+    """Apply actions in order; each touched collection is copied once per call, however many events hit it."""
+    batch = _Batch(state)
+    for action in actions:
+        batch.apply(action)
+    return batch.result()
+
+
+def _version_number(resource_version: str) -> int | None:
+    # resourceVersions are opaque strings; only when both sides are plain integers may they be compared.
+    return int(resource_version) if resource_version.isascii() and resource_version.isdigit() else None
+
+
+def _is_newer(stored: str, incoming: str) -> bool:
+    stored_number = _version_number(stored)
+    incoming_number = _version_number(incoming)
+    return stored_number is not None and incoming_number is not None and stored_number > incoming_number
+
+
+def _identity(raw: Mapping[str, Any]) -> tuple[ObjectKey, str]:
+    meta = raw.get("metadata") or {}
+    return (meta.get("namespace") or "", meta.get("name") or ""), meta.get("resourceVersion") or ""
+
+
+class _Draft:
+    """One collection being changed within a batch: copied on its first write, frozen once at the end."""
+
+    __slots__ = ("_private", "_resource_version", "base")
+
+    def __init__(self, base: Collection) -> None:
+        self.base = base
+        self._private: dict[ObjectKey, KubeObject] | None = None  # this batch's own copy, made on the first write
+        self._resource_version = base.resource_version
+
+    @property
+    def _objects(self) -> Mapping[ObjectKey, KubeObject]:
+        return self.base.objects if self._private is None else self._private
+
+    def _writable(self) -> dict[ObjectKey, KubeObject]:
+        if self._private is None:
+            self._private = dict(self.base.objects)
+        return self._private
+
+    def _advance(self, resource_version: str) -> None:
+        if resource_version and not _is_newer(self._resource_version, resource_version):
+            self._resource_version = resource_version
+
+    def relist(self, items: Iterable[Mapping[str, Any]], resource_version: str) -> None:
+        current = self._objects
+        fresh: dict[ObjectKey, KubeObject] = {}
+        reused = 0
+        for raw in items:
+            key, version = _identity(raw)
+            old = current.get(key)
+            # The same resourceVersion is the same content: keep the old object so per-object caches stay warm.
+            if old is not None and version and old.resource_version == version:
+                fresh[key] = old
+                reused += 1
+            else:
+                fresh[key] = KubeObject.from_raw(raw)
+        if reused != len(fresh) or len(fresh) != len(current):
+            self._private = fresh
+        self._resource_version = resource_version
+
+    def apply_event(self, event_type: str, raw: Mapping[str, Any]) -> None:
+        key, version = _identity(raw)
+        if event_type == "BOOKMARK":
+            self._advance(version)
+            return
+        old = self._objects.get(key)
+        if event_type == "DELETED":
+            if old is None or _is_newer(old.resource_version, version):
+                return
+            del self._writable()[key]
+        elif event_type in ("ADDED", "MODIFIED"):
+            # A replayed or reordered event must not roll an object back to an older version.
+            if old is not None and (
+                (version and old.resource_version == version) or _is_newer(old.resource_version, version)
+            ):
+                return
+            self._writable()[key] = KubeObject.from_raw(raw)
+        else:
+            # ERROR events carry a Status, not an object; the gateway handles them, the state has nothing to apply.
+            return
+        self._advance(version)
+
+    def freeze(self) -> Collection:
+        if self._private is None:
+            if self._resource_version == self.base.resource_version:
+                return self.base
+            return Collection(objects=self.base.objects, resource_version=self._resource_version)
+        return Collection(objects=MappingProxyType(self._private), resource_version=self._resource_version)
+
+
+class _Batch:
+    """The state being built by one reduce_many call."""
+
+    def __init__(self, state: AppState) -> None:
+        self._state = state
+        self._connection = state.connection
+        self._collections = state.collections
+        self._watches = state.watches
+        self._notice = state.notice
+        self._drafts: dict[str, _Draft] = {}
+
+    def _draft(self, kind: str) -> _Draft:
+        draft = self._drafts.get(kind)
+        if draft is None:
+            draft = self._drafts[kind] = _Draft(self._collections.get(kind, EMPTY_COLLECTION))
+        return draft
+
+    def _connect(self, connection: Connection) -> None:
+        if connection == self._connection:
+            return
+        self._connection = connection
+        # What we saw of the previous cluster would otherwise be shown under this one's name.
+        self._collections = MappingProxyType({})
+        self._watches = MappingProxyType({})
+        self._drafts.clear()
+
+    def apply(self, action: Action) -> None:
+        match action:
+            case WatchEvent(kind=kind, type=event_type, obj=raw):
+                self._draft(kind).apply_event(event_type, raw)
+            case ListLoaded(kind=kind, items=items, resource_version=resource_version):
+                self._draft(kind).relist(items, resource_version)
+            case WatchStatusChanged(kind=kind, status=status):
+                if self._watches.get(kind) != status:
+                    self._watches = MappingProxyType({**self._watches, kind: status})
+            case Notice(message=message):
+                self._notice = message
+            case Connected(connection=connection):
+                self._connect(connection)
+
+    def result(self) -> AppState:
+        changed = {kind: frozen for kind, draft in self._drafts.items() if (frozen := draft.freeze()) is not draft.base}
+        collections = MappingProxyType({**self._collections, **changed}) if changed else self._collections
+        state = self._state
+        if (
+            self._connection == state.connection
+            and collections is state.collections
+            and self._watches is state.watches
+            and self._notice == state.notice
+        ):
+            return state
+        return AppState(
+            connection=self._connection, collections=collections, watches=self._watches, notice=self._notice
+        )

@@ -1,0 +1,331 @@
+"""Views derived from AppState for the screens, memoized on the identity of their inputs (the reducers share what
+did not change, so an unchanged input is the very same object)."""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar, cast
+
+from hyptui.age import human_duration, parse_time
+from hyptui.job_status import job_status
+from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, PODS
+from hyptui.store.state import AppState, Collection, KubeObject, ObjectKey
+
+JOB_LABEL = "HPJob"  # the training operator labels every pod of a job with HPJob=<job name>
+
+F = TypeVar("F", bound=Callable[..., Any])
+K = TypeVar("K", bound=Hashable)
+
+
+def memoize_on_identity(function: F) -> F:
+    """Remember the last call: called again with the very same argument objects, return the very same result."""
+    last: tuple[tuple[Any, ...], Any] | None = None
+
+    @functools.wraps(function)
+    def memoized(*args: Any) -> Any:
+        nonlocal last
+        previous = last
+        if previous is not None and len(previous[0]) == len(args) and all(map(operator.is_, previous[0], args)):
+            return previous[1]
+        result = function(*args)
+        last = (args, result)
+        return result
+
+    return cast(F, memoized)
+
+
+class _GroupIndex(Generic[K]):
+    """One collection's objects grouped by a key, rebuilt once per collection change; a group whose members did not
+    change keeps its tuple, so whatever is cached per group downstream stays valid."""
+
+    def __init__(self, group_of: Callable[[KubeObject], K | None], order: Callable[[KubeObject], Any]) -> None:
+        self._group_of = group_of
+        self._order = order
+        self._last: tuple[Collection | None, Mapping[K, tuple[KubeObject, ...]]] = (None, {})
+
+    def __call__(self, collection: Collection) -> Mapping[K, tuple[KubeObject, ...]]:
+        built_from, previous = self._last
+        if collection is built_from:
+            return previous
+        grouped: dict[K, list[KubeObject]] = {}
+        for obj in collection.objects.values():
+            group = self._group_of(obj)
+            if group is not None:
+                grouped.setdefault(group, []).append(obj)
+        groups: dict[K, tuple[KubeObject, ...]] = {}
+        for group, members in grouped.items():
+            members.sort(key=self._order)
+            kept = previous.get(group)
+            if kept is None or len(kept) != len(members) or not all(map(operator.is_, kept, members)):
+                kept = tuple(members)
+            groups[group] = kept
+        self._last = (collection, groups)
+        return groups
+
+
+def _job_of_pod(pod: KubeObject) -> ObjectKey | None:
+    job = pod.labels.get(JOB_LABEL)
+    return (pod.namespace, job) if job else None
+
+
+def _involved_object(event: KubeObject) -> tuple[str, str, str] | None:
+    involved = event.raw.get("involvedObject") or {}
+    name = involved.get("name")
+    return (involved.get("namespace") or "", involved.get("kind") or "", name) if name else None
+
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _event_order(event: KubeObject) -> tuple[datetime, str]:
+    raw = event.raw
+    # kubectl sorts by lastTimestamp; events.k8s.io-style events only carry eventTime.
+    seen = (
+        parse_time(raw.get("lastTimestamp"))
+        or parse_time(raw.get("eventTime"))
+        or parse_time(raw.get("firstTimestamp"))
+    )
+    return (seen or event.created or _EARLIEST, event.name)
+
+
+def _by_name(obj: KubeObject) -> str:
+    return obj.name
+
+
+_pods_by_job = _GroupIndex(_job_of_pod, _by_name)
+_events_by_object = _GroupIndex(_involved_object, _event_order)
+
+
+def get_object(state: AppState, kind: str, key: ObjectKey) -> KubeObject | None:
+    return state.collection(kind).objects.get(key)
+
+
+def job_pods(state: AppState, key: ObjectKey) -> tuple[KubeObject, ...]:
+    """The pods of one job, sorted by name."""
+    return _pods_by_job(state.collection(PODS.key)).get(key, ())
+
+
+def object_events(state: AppState, namespace: str, kind: str, name: str) -> tuple[KubeObject, ...]:
+    """Core v1 events about one object, oldest first; namespace is "" for cluster-scoped objects."""
+    return _events_by_object(state.collection(EVENTS.key)).get((namespace, kind, name), ())
+
+
+def _age(created: datetime | None, now: datetime) -> str:
+    return human_duration(now - created) if created is not None else "<unknown>"
+
+
+def _as_int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _container_restarts(pod: KubeObject) -> int:
+    statuses = (pod.raw.get("status") or {}).get("containerStatuses") or ()
+    return sum(_as_int(container.get("restartCount")) for container in statuses)
+
+
+def _is_running(pod: KubeObject) -> bool:
+    return (pod.raw.get("status") or {}).get("phase") == "Running"
+
+
+@dataclass(frozen=True, slots=True)
+class JobRow:
+    key: ObjectKey
+    name: str
+    namespace: str
+    status: str  # as `hyp list hyp-pytorch-job` shows it
+    ready: str  # "running/desired" pods
+    restarts: int
+    age: str
+    created: datetime | None  # for sorting; `age` is only for show
+
+
+def _job_row(job: KubeObject, pods: tuple[KubeObject, ...], age: str) -> JobRow:
+    spec = job.raw.get("spec") or {}
+    desired = sum(_as_int(replica.get("replicas")) for replica in spec.get("replicaSpecs") or ())
+    running = sum(1 for pod in pods if _is_running(pod))
+    restart_count = (job.raw.get("status") or {}).get("restartCount")
+    restarts = restart_count if isinstance(restart_count, int) else sum(map(_container_restarts, pods))
+    return JobRow(
+        key=job.key,
+        name=job.name,
+        namespace=job.namespace,
+        status=job_status(job.raw),
+        ready=f"{running}/{desired}",
+        restarts=restarts,
+        age=age,
+        created=job.created,
+    )
+
+
+class _JobTable:
+    """Rows for every job; a row is rebuilt only when its job or its pods changed, and only re-aged otherwise."""
+
+    def __init__(self) -> None:
+        self._rows: dict[ObjectKey, tuple[KubeObject, tuple[KubeObject, ...], JobRow]] = {}
+
+    def rows(self, jobs: Collection, pods: Collection, now: datetime) -> tuple[JobRow, ...]:
+        pods_by_job = _pods_by_job(pods)
+        previous = self._rows
+        current: dict[ObjectKey, tuple[KubeObject, tuple[KubeObject, ...], JobRow]] = {}
+        for key in sorted(jobs.objects):
+            job = jobs.objects[key]
+            its_pods = pods_by_job.get(key, ())
+            age = _age(job.created, now)
+            cached = previous.get(key)
+            if cached is not None and cached[0] is job and cached[1] is its_pods:
+                row = cached[2] if cached[2].age == age else replace(cached[2], age=age)
+            else:
+                row = _job_row(job, its_pods, age)
+            current[key] = (job, its_pods, row)
+        self._rows = current
+        return tuple(entry[2] for entry in current.values())
+
+
+_job_table_rows = memoize_on_identity(_JobTable().rows)
+
+
+def job_rows(state: AppState, now: datetime) -> tuple[JobRow, ...]:
+    """One row per HyperPodPyTorchJob, ordered by (namespace, name)."""
+    return _job_table_rows(state.collection(HYPERPOD_PYTORCH_JOBS.key), state.collection(PODS.key), now)
+
+
+@dataclass(frozen=True, slots=True)
+class PodRow:
+    key: ObjectKey
+    name: str
+    namespace: str
+    node: str
+    status: str  # as kubectl's pod printer shows it
+    ready: str  # "ready/total" containers
+    restarts: str  # "0" or "2 (5m ago)"
+    age: str
+    created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _PodSummary:
+    status: str
+    ready: int
+    total: int
+    restarts: int
+    last_restart: datetime | None
+
+
+def _later(current: datetime | None, candidate: datetime | None) -> datetime | None:
+    if candidate is None or (current is not None and current >= candidate):
+        return current
+    return candidate
+
+
+def _last_finished(container: Mapping[str, Any]) -> datetime | None:
+    terminated = (container.get("lastState") or {}).get("terminated")
+    return parse_time(terminated.get("finishedAt")) if terminated is not None else None
+
+
+def _condition_true(status: Mapping[str, Any], condition_type: str) -> bool:
+    return any(c.get("type") == condition_type and c.get("status") == "True" for c in status.get("conditions") or ())
+
+
+def _terminated_reason(terminated: Mapping[str, Any]) -> str:
+    if terminated.get("reason"):
+        return str(terminated["reason"])
+    if terminated.get("signal"):
+        return f"Signal:{terminated['signal']}"
+    return f"ExitCode:{_as_int(terminated.get('exitCode'))}"
+
+
+def _pod_summary(raw: Mapping[str, Any]) -> _PodSummary:
+    """kubectl's printPod (k8s 1.32), field for field, so STATUS/READY/RESTARTS match `kubectl get pods`."""
+    spec = raw.get("spec") or {}
+    status = raw.get("status") or {}
+    init_specs = spec.get("initContainers") or ()
+    restartable = {c.get("name") for c in init_specs if c.get("restartPolicy") == "Always"}  # sidecars
+    total = len(spec.get("containers") or ()) + len(restartable)
+    phase = status.get("phase") or ""
+    reason = status.get("reason") or phase
+    if any(
+        c.get("type") == "PodScheduled" and c.get("reason") == "SchedulingGated" for c in status.get("conditions") or ()
+    ):
+        reason = "SchedulingGated"
+
+    ready = restarts = sidecar_restarts = 0
+    last_restart = sidecar_last_restart = None
+    initializing = False
+    for index, container in enumerate(status.get("initContainerStatuses") or ()):
+        count = _as_int(container.get("restartCount"))
+        finished = _last_finished(container)
+        restarts += count
+        last_restart = _later(last_restart, finished)
+        is_sidecar = container.get("name") in restartable
+        if is_sidecar:
+            sidecar_restarts += count
+            sidecar_last_restart = _later(sidecar_last_restart, finished)
+        state = container.get("state") or {}
+        terminated, waiting = state.get("terminated"), state.get("waiting")
+        if terminated is not None and _as_int(terminated.get("exitCode")) == 0:
+            continue
+        if is_sidecar and container.get("started"):
+            ready += 1 if container.get("ready") else 0
+            continue
+        if terminated is not None:
+            reason = f"Init:{_terminated_reason(terminated)}"
+        elif waiting is not None and waiting.get("reason") and waiting["reason"] != "PodInitializing":
+            reason = f"Init:{waiting['reason']}"
+        else:
+            reason = f"Init:{index}/{len(init_specs)}"
+        initializing = True
+        break
+
+    if not initializing or _condition_true(status, "Initialized"):
+        restarts, last_restart = sidecar_restarts, sidecar_last_restart
+        has_running = False
+        for container in reversed(status.get("containerStatuses") or ()):
+            restarts += _as_int(container.get("restartCount"))
+            last_restart = _later(last_restart, _last_finished(container))
+            state = container.get("state") or {}
+            terminated, waiting = state.get("terminated"), state.get("waiting")
+            if waiting is not None and waiting.get("reason"):
+                reason = str(waiting["reason"])
+            elif terminated is not None:
+                reason = _terminated_reason(terminated)
+            elif container.get("ready") and state.get("running") is not None:
+                has_running = True
+                ready += 1
+        # A finished container next to a running one: the pod is not "Completed" yet.
+        if reason == "Completed" and has_running:
+            reason = "Running" if _condition_true(status, "Ready") else "NotReady"
+
+    if (raw.get("metadata") or {}).get("deletionTimestamp"):
+        if status.get("reason") == "NodeLost":
+            reason = "Unknown"
+        elif phase not in ("Succeeded", "Failed"):
+            reason = "Terminating"
+    return _PodSummary(status=reason, ready=ready, total=total, restarts=restarts, last_restart=last_restart)
+
+
+def _pod_row(pod: KubeObject, now: datetime) -> PodRow:
+    summary = _pod_summary(pod.raw)
+    restarts = str(summary.restarts)
+    if summary.restarts and summary.last_restart is not None:
+        restarts = f"{summary.restarts} ({human_duration(now - summary.last_restart)} ago)"
+    return PodRow(
+        key=pod.key,
+        name=pod.name,
+        namespace=pod.namespace,
+        node=(pod.raw.get("spec") or {}).get("nodeName") or "<none>",
+        status=summary.status,
+        ready=f"{summary.ready}/{summary.total}",
+        restarts=restarts,
+        age=_age(pod.created, now),
+        created=pod.created,
+    )
+
+
+@memoize_on_identity
+def pod_rows(pods: Sequence[KubeObject], now: datetime) -> tuple[PodRow, ...]:
+    """kubectl-style rows for the given pods, in the order given."""
+    return tuple(_pod_row(pod, now) for pod in pods)

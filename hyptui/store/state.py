@@ -1,0 +1,102 @@
+"""The immutable application state: which cluster we look at, what we have seen of it, and how the watches fare."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from hyptui.age import parse_time
+
+ObjectKey = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped kinds
+
+_NOTHING: Mapping[Any, Any] = MappingProxyType({})
+
+
+def _nothing() -> Mapping[Any, Any]:
+    return _NOTHING
+
+
+@dataclass(frozen=True, slots=True)
+class KubeObject:
+    """One object as the API server last sent it; `raw` is shared, never copied and never mutated."""
+
+    namespace: str
+    name: str
+    uid: str
+    resource_version: str
+    created: datetime | None
+    labels: Mapping[str, str]
+    raw: Mapping[str, Any]
+
+    @classmethod
+    def from_raw(cls, raw: Mapping[str, Any]) -> KubeObject:
+        meta = raw.get("metadata") or {}
+        labels = meta.get("labels")
+        return cls(
+            namespace=meta.get("namespace") or "",
+            name=meta.get("name") or "",
+            uid=meta.get("uid") or "",
+            resource_version=meta.get("resourceVersion") or "",
+            created=parse_time(meta.get("creationTimestamp")),
+            labels=MappingProxyType(labels) if labels else _NOTHING,
+            raw=raw,
+        )
+
+    @property
+    def key(self) -> ObjectKey:
+        return (self.namespace, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """Every object of one kind, keyed by (namespace, name)."""
+
+    objects: Mapping[ObjectKey, KubeObject] = field(default_factory=_nothing)
+    resource_version: str = ""  # of the last list or watch event applied; where a watch resumes
+
+
+EMPTY_COLLECTION = Collection()
+
+
+class WatchPhase(StrEnum):
+    SYNCING = "syncing"
+    LIVE = "live"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchStatus:
+    phase: WatchPhase
+    error: str | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """Which cluster we are looking at, as the kubeconfig context resolved it."""
+
+    context: str
+    cluster: str
+    user: str
+    namespace: str | None  # None: all namespaces
+    server: str  # API server URL
+    readonly: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    connection: Connection | None = None
+    collections: Mapping[str, Collection] = field(default_factory=_nothing)  # by ResourceKind.key
+    watches: Mapping[str, WatchStatus] = field(default_factory=_nothing)  # by ResourceKind.key
+    notice: str | None = None  # the last user-visible error or info message
+
+    def collection(self, kind: str) -> Collection:
+        return self.collections.get(kind, EMPTY_COLLECTION)
+
+
+EMPTY_STATE = AppState()
