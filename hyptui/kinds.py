@@ -1,4 +1,4 @@
-"""The Kubernetes kinds hyptui knows: one table shared by the gateway (what to watch) and the embedded cluster (what to serve)."""
+"""The Kubernetes kinds hyptui knows: one table for the gateway (what to watch) and the embedded cluster (to serve)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class ResourceKind:
 
     @property
     def qualified_plural(self) -> str:
-        """`pods` for core kinds, `hyperpodpytorchjobs.sagemaker.amazonaws.com` otherwise (as error messages name them)."""
+        """`pods`, or `hyperpodpytorchjobs.sagemaker.amazonaws.com` for custom kinds (as error messages name them)."""
         return f"{self.plural}.{self.group}" if self.group else self.plural
 
     def collection_path(self, namespace: str | None = None) -> str:

@@ -1,4 +1,4 @@
-"""Simulated time for the embedded cluster: real time scaled by a speed factor, or frozen and advanced by hand in tests."""
+"""Simulated time for the embedded cluster: real time scaled by a speed factor, or frozen and advanced by tests."""
 
 from __future__ import annotations
 
