@@ -1,0 +1,88 @@
+"""The embedded HyperPod cluster: one API server and the controllers that play the operators, over one object store."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from hyptui.sim.clock import SimClock
+from hyptui.sim.kubeconfig import write_sim_kubeconfig
+from hyptui.sim.logs import LogStore
+from hyptui.sim.seed import seed_cluster
+from hyptui.sim.server import ApiServer
+from hyptui.sim.storage import ObjectStore
+from hyptui.sim.training_operator import TrainingOperator
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.25  # real seconds between controller passes when the clock runs by itself
+
+
+class EmbeddedCluster:
+    """`start()` serves it on 127.0.0.1; with a running clock a background thread drives the controllers, with a
+    frozen clock (`speed=0`, for tests and snapshots) `advance()` does, deterministically."""
+
+    def __init__(self, *, clock: SimClock | None = None, seed: int = 7, port: int = 0, populate: bool = True) -> None:
+        self.clock = clock or SimClock()
+        self.store = ObjectStore(self.clock)
+        self.logs = LogStore()
+        rng = random.Random(seed)
+        self.controllers = [TrainingOperator(self.store, self.logs, rng)]
+        if populate:
+            seed_cluster(self.store, self.logs, self.clock, rng)
+        self.server = ApiServer(self.store, self.logs, port=port)
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+        self._tick_lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def start(self) -> EmbeddedCluster:
+        self.tick()
+        self.server.start()
+        if self.clock.speed > 0:
+            self._ticker = threading.Thread(target=self._run_ticker, name="hyptui-sim-controllers", daemon=True)
+            self._ticker.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=2)
+        self.server.stop()
+
+    def tick(self, now: datetime | None = None) -> None:
+        with self._tick_lock:
+            moment = now or self.clock.now()
+            for controller in self.controllers:
+                controller.tick(moment)
+
+    def advance(self, seconds: float, step: float = 1.0) -> None:
+        """Move a frozen clock forward, letting the controllers act at every step as they would in real time."""
+        remaining = seconds
+        while remaining > 0:
+            delta = min(step, remaining)
+            self.clock.advance(delta)
+            self.tick()
+            remaining -= delta
+
+    def write_kubeconfig(self, path: Path) -> Path:
+        return write_sim_kubeconfig(path, self.url)
+
+    def _run_ticker(self) -> None:
+        while not self._stop.wait(TICK_SECONDS):
+            try:
+                self.tick()
+            except Exception:  # a controller bug must not freeze the whole cluster; it shows in the log and retries
+                log.exception("controller tick failed")
+
+    def __enter__(self) -> EmbeddedCluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

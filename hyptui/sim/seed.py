@@ -1,0 +1,317 @@
+"""The demo cluster, modelled on the AWS re:Invent AIM371 walkthrough: `ml-cluster-aim371` with 4 x ml.g5.12xlarge and
+6 x ml.t3.medium, two Task-governance teams, and training jobs caught at every stage of their life.
+
+Jobs start in the past. Rather than forging their state, the seed rewinds the clock, creates each job when its story
+begins and lets a training operator play the hours until now, so pods, events, conditions and logs are exactly what
+the live operator would have produced.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.sim.clock import SimClock, rfc3339
+from hyptui.sim.hyperpod_nodes import hyperpod_node_name, make_node
+from hyptui.sim.logs import LogStore
+from hyptui.sim.storage import ObjectStore
+from hyptui.sim.training_operator import (
+    DURATION_ANNOTATION,
+    FAIL_AFTER_ANNOTATION,
+    FAIL_COUNT_ANNOTATION,
+    MAIN_CONTAINER,
+    OPERATOR_CONTAINER,
+    OPERATOR_POD_LABEL,
+    TrainingOperator,
+)
+
+CLUSTER_NAME = "ml-cluster-aim371"
+ZONE = "us-east-2b"
+CLUSTER_AGE = timedelta(days=12)
+HISTORY = timedelta(hours=6)  # how far back the oldest seeded job starts
+REPLAY_STEP = timedelta(minutes=5)  # operator passes during the replay; transitions in between keep their exact times
+TEAMS = ("team-a", "team-b")
+TRAINING_IMAGE = "763104351884.dkr.ecr.us-east-2.amazonaws.com/pytorch-training:2.8.0-gpu-py312-cu129-ubuntu22.04-ec2"
+QWEN_IMAGE = "123456789012.dkr.ecr.us-east-2.amazonaws.com/qwen3-finetuning:pytorch2.8-cu129"
+OPERATOR_IMAGE = "905418368575.dkr.ecr.us-east-2.amazonaws.com/hyperpod-training-operator:v1.2.0"
+HEALTH_AGENT_IMAGE = "905418368575.dkr.ecr.us-east-2.amazonaws.com/hyperpod-health-monitoring-agent:1.0.742.0_1.0.241.0"
+
+
+@dataclass(frozen=True, slots=True)
+class SeedJob:
+    name: str
+    team: str
+    starts_before_now: timedelta
+    duration: timedelta
+    replicas: int = 1
+    gpus_per_pod: int = 4
+    image: str = TRAINING_IMAGE
+    priority: str = "training-priority"
+    max_retries: int = 3
+    fail_after: timedelta | None = None
+    fail_count: int | None = None
+
+
+SEED_JOBS = (
+    # Finished long ago: Completed.
+    SeedJob("llama3-2-3b-sft", "team-a", timedelta(hours=5, minutes=30), timedelta(minutes=40)),
+    # Crashes on every run until its retries run out: Failed.
+    SeedJob(
+        "mistral-7b-dpo",
+        "team-b",
+        timedelta(hours=4),
+        timedelta(hours=2),
+        priority="experimentation-priority",
+        max_retries=2,
+        fail_after=timedelta(minutes=7),
+    ),
+    # The talk's job: 2 nodes x 4 processes, running for hours.
+    SeedJob("llama3-1-8b-fsdp", "team-a", timedelta(hours=2), timedelta(hours=10), replicas=2),
+    # Asks for 8 GPUs on 4-GPU nodes: Pending with FailedScheduling.
+    SeedJob("llama3-3-70b-lora", "team-b", timedelta(minutes=40), timedelta(hours=8), replicas=2, gpus_per_pod=8),
+    # Recovered from one fault already; the next one comes a few minutes into the demo.
+    SeedJob(
+        "qwen3-4b-thinking-fsdp",
+        "team-a",
+        timedelta(minutes=25),
+        timedelta(hours=3),
+        image=QWEN_IMAGE,
+        max_retries=5,
+        fail_after=timedelta(minutes=15),
+        fail_count=2,
+    ),
+)
+
+
+def seed_cluster(store: ObjectStore, logs: LogStore, clock: SimClock, rng: random.Random) -> None:
+    """Fill an empty store. Leaves the clock where it was; deterministic for a fixed clock start and rng seed."""
+    now = clock.now()
+
+    def travel_to(moment: datetime) -> None:
+        clock.advance((moment - clock.now()).total_seconds())
+
+    travel_to(now - CLUSTER_AGE)
+    _create_namespaces(store)
+    nodes = _create_nodes(store, clock, rng)
+    _create_system_pods(store, logs, clock, rng, nodes)
+    operator = TrainingOperator(store, logs, rng)
+    try:
+        pending = sorted(((now - job.starts_before_now, job) for job in SEED_JOBS), key=lambda entry: entry[0])
+        tick = now - HISTORY
+        while True:
+            moment = min(tick, now)
+            while pending and pending[0][0] <= moment:
+                starts, job = pending.pop(0)
+                travel_to(starts)
+                store.create(HYPERPOD_PYTORCH_JOBS, _pytorch_job(job), _namespace(job.team))
+                operator.tick(clock.now())
+            travel_to(moment)
+            operator.tick(clock.now())
+            if moment == now:
+                break
+            tick += REPLAY_STEP
+    finally:
+        operator.close()
+        travel_to(now)
+
+
+def _namespace(team: str) -> str:
+    return f"hyperpod-ns-{team}"
+
+
+def _create_namespaces(store: ObjectStore) -> None:
+    for name in ("default", "kube-system", "kube-public", "aws-hyperpod", "hyperpod-inference-system"):
+        store.create(NAMESPACES, {"metadata": {"name": name}})
+    for team in TEAMS:
+        labels = {
+            "sagemaker.amazonaws.com/sagemaker-managed-queue": "true",
+            "sagemaker.amazonaws.com/quota-allocation-id": team,
+        }
+        store.create(NAMESPACES, {"metadata": {"name": _namespace(team), "labels": labels}})
+
+
+def _create_nodes(store: ObjectStore, clock: SimClock, rng: random.Random) -> list[dict]:
+    groups = (("accelerated-worker-group", "ml.g5.12xlarge", 4), ("general-purpose-worker-group", "ml.t3.medium", 6))
+    nodes = []
+    for group, instance_type, count in groups:
+        for _ in range(count):
+            ip = f"10.1.{rng.randint(0, 63)}.{rng.randint(2, 254)}"
+            node = make_node(
+                hyperpod_node_name(rng),
+                instance_type,
+                CLUSTER_NAME,
+                group,
+                zone=ZONE,
+                internal_ip=ip,
+                created_at=clock.now(),
+            )
+            nodes.append(store.create(NODES, node))
+    return nodes
+
+
+def _running_pod(
+    name: str,
+    namespace: str,
+    labels: dict[str, str],
+    container: str,
+    image: str,
+    node: dict,
+    clock: SimClock,
+    rng: random.Random,
+    requests: dict[str, str],
+) -> dict:
+    """A long-running system pod, already Running (no controller in the sim manages DaemonSets or Deployments)."""
+    at = rfc3339(clock.now())
+    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+    pod_ip = f"10.1.{rng.randint(64, 127)}.{rng.randint(2, 254)}"
+    conditions = [
+        {"type": kind, "status": "True", "lastProbeTime": None, "lastTransitionTime": at}
+        for kind in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
+    ]
+    return {
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "spec": {
+            "nodeName": node["metadata"]["name"],
+            "containers": [{"name": container, "image": image, "resources": {"requests": requests}}],
+            "restartPolicy": "Always",
+            "schedulerName": "default-scheduler",
+            "serviceAccountName": name.rsplit("-", 2)[0],
+        },
+        "status": {
+            "phase": "Running",
+            "conditions": conditions,
+            "hostIP": host_ip,
+            "hostIPs": [{"ip": host_ip}],
+            "podIP": pod_ip,
+            "podIPs": [{"ip": pod_ip}],
+            "startTime": at,
+            "qosClass": "Burstable",
+            "containerStatuses": [
+                {
+                    "name": container,
+                    "image": image,
+                    "imageID": f"{image.split(':')[0]}@sha256:{rng.getrandbits(256):064x}",
+                    "containerID": f"containerd://{rng.getrandbits(256):064x}",
+                    "ready": True,
+                    "started": True,
+                    "restartCount": 0,
+                    "state": {"running": {"startedAt": at}},
+                    "lastState": {},
+                }
+            ],
+        },
+    }
+
+
+def _pod_suffix(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice("bcdfghjklmnpqrstvwxz2456789") for _ in range(length))
+
+
+def _create_system_pods(
+    store: ObjectStore, logs: LogStore, clock: SimClock, rng: random.Random, nodes: list[dict]
+) -> None:
+    gpu_nodes = [n for n in nodes if "nvidia.com/gpu" in n["status"]["capacity"]]
+    cpu_nodes = [n for n in nodes if n not in gpu_nodes]
+    operator_name = f"hp-training-operator-hp-training-controller-manager-{_pod_suffix(rng, 10)}-{_pod_suffix(rng, 5)}"
+    operator = _running_pod(
+        operator_name,
+        "aws-hyperpod",
+        {OPERATOR_POD_LABEL: "hp-training-controller-manager", "control-plane": "controller-manager"},
+        OPERATOR_CONTAINER,
+        OPERATOR_IMAGE,
+        cpu_nodes[0],
+        clock,
+        rng,
+        {"cpu": "100m", "memory": "256Mi"},
+    )
+    store.create(PODS, operator, "aws-hyperpod")
+    started = clock.now()
+    for line in (
+        "INFO\tsetup\tstarting manager",
+        'INFO\tcontroller-runtime.metrics\tStarting metrics server\t{"bindAddress": ":8443"}',
+        'INFO\tStarting EventSource\t{"controller": "hyperpodpytorchjob", '
+        '"source": "kind source: *v1.HyperPodPyTorchJob"}',
+        'INFO\tStarting Controller\t{"controller": "hyperpodpytorchjob"}',
+        'INFO\tStarting workers\t{"controller": "hyperpodpytorchjob", "worker count": 4}',
+    ):
+        logs.append(
+            "aws-hyperpod", operator_name, OPERATOR_CONTAINER, f"{started:%Y-%m-%dT%H:%M:%S.000}Z\t{line}", started
+        )
+    for node in gpu_nodes:
+        name = f"health-monitoring-agent-{_pod_suffix(rng, 5)}"
+        agent = _running_pod(
+            name,
+            "aws-hyperpod",
+            {"app": "health-monitoring-agent"},
+            "health-monitoring-agent",
+            HEALTH_AGENT_IMAGE,
+            node,
+            clock,
+            rng,
+            {"cpu": "500m", "memory": "512Mi"},
+        )
+        store.create(PODS, agent, "aws-hyperpod")
+        line = f"Health monitoring started on {node['metadata']['name']}: GPU, NVLink, EFA and kernel log monitors"
+        logs.append("aws-hyperpod", name, "health-monitoring-agent", line, started)
+
+
+def _pytorch_job(job: SeedJob) -> dict:
+    """A HyperPodPyTorchJob as `hyp create hyp-pytorch-job` renders it (template 1.1, with queue and priority)."""
+    namespace = _namespace(job.team)
+    kueue = {"kueue.x-k8s.io/queue-name": f"{namespace}-localqueue", "kueue.x-k8s.io/priority-class": job.priority}
+    annotations = {DURATION_ANNOTATION: str(int(job.duration.total_seconds()))}
+    if job.fail_after is not None:
+        annotations[FAIL_AFTER_ANNOTATION] = str(int(job.fail_after.total_seconds()))
+    if job.fail_count is not None:
+        annotations[FAIL_COUNT_ANNOTATION] = str(job.fail_count)
+    resources = {
+        "requests": {"nvidia.com/gpu": job.gpus_per_pod, "cpu": "44", "memory": "160Gi", "vpc.amazonaws.com/efa": 1},
+        "limits": {"nvidia.com/gpu": job.gpus_per_pod, "vpc.amazonaws.com/efa": 1},
+    }
+    container = {
+        "name": MAIN_CONTAINER,
+        "image": job.image,
+        "imagePullPolicy": "IfNotPresent",
+        "command": [
+            "hyperpodrun",
+            f"--nnodes={job.replicas}:{job.replicas}",
+            f"--nproc_per_node={job.gpus_per_pod}",
+            "/fsx/scripts/train.py",
+        ],
+        "args": ["--config", f"/fsx/scripts/{job.name}/args.yaml"],
+        "env": [
+            {"name": "NCCL_DEBUG", "value": "INFO"},
+            {"name": "FI_PROVIDER", "value": "efa"},
+            {"name": "TORCH_NCCL_ASYNC_ERROR_HANDLING", "value": "1"},
+        ],
+        "resources": resources,
+        "volumeMounts": [{"name": "shmem", "mountPath": "/dev/shm"}, {"name": "fsx", "mountPath": "/fsx"}],
+    }
+    return {
+        "apiVersion": HYPERPOD_PYTORCH_JOBS.api_version,
+        "kind": HYPERPOD_PYTORCH_JOBS.kind,
+        "metadata": {"name": job.name, "namespace": namespace, "labels": kueue, "annotations": annotations},
+        "spec": {
+            "nprocPerNode": str(job.gpus_per_pod),
+            "replicaSpecs": [
+                {
+                    "name": "pod",
+                    "replicas": job.replicas,
+                    "template": {
+                        "metadata": {"labels": kueue},
+                        "spec": {
+                            "containers": [container],
+                            "nodeSelector": {"node.kubernetes.io/instance-type": "ml.g5.12xlarge"},
+                            "volumes": [
+                                {"name": "shmem", "hostPath": {"path": "/dev/shm"}},
+                                {"name": "fsx", "persistentVolumeClaim": {"claimName": "fsx-claim"}},
+                            ],
+                        },
+                    },
+                }
+            ],
+            "runPolicy": {"cleanPodPolicy": "None", "jobMaxRetryCount": job.max_retries},
+        },
+    }

@@ -1,0 +1,882 @@
+"""The simulated HyperPod training operator (HPTO), with the bits of kube-scheduler and kubelet its pods need.
+
+Level-triggered: every `tick(now)` reads all HyperPodPyTorchJobs, pods and nodes and moves each job along to `now`,
+applying every transition that fell due since the last tick at the moment it fell due (a long gap between ticks, or
+a seed that starts jobs in the past, replays the same history as many small ticks would). Everything that matters is
+read back from the objects; the in-memory dictionaries only hold things that are harmless to lose (pull durations,
+event aggregation, scheduling back-off), so a fresh operator picks up where another one stopped.
+
+Condition types follow what HPTO reports (`Created`, `PodsRunning`, `Running`, `Completed`, `Failed`, `Suspended`,
+seen in hyp CLI code and published job status dumps). Reasons and messages are not published; they follow the
+Kubeflow training operator HPTO descends from (`<Kind>Created`, `<Kind>Running`, `<Kind>Restarting`, ...), and the
+`Restarting` condition type is taken from Kubeflow too.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
+from hyptui.sim.clock import rfc3339
+from hyptui.sim.events import EventRecorder, object_reference
+from hyptui.sim.logs import LogStore
+from hyptui.sim.pod_placement import place_pod, pod_requests
+from hyptui.sim.storage import ObjectStore
+from hyptui.sim.training_logs import MASTER_PORT, TrainingRun, steps_for_duration
+
+# Simulation knobs, set on the job's metadata.annotations (all chosen for the simulator, none exist in HPTO).
+DURATION_ANNOTATION = "sim.hyptui.io/duration-seconds"  # rendezvous → exit 0 of a run that starts from scratch
+FAIL_AFTER_ANNOTATION = "sim.hyptui.io/fail-after-seconds"  # rank 0 crashes this long after each rendezvous
+FAIL_COUNT_ANNOTATION = "sim.hyptui.io/fail-count"  # only the first N runs crash (default: every run)
+CHECKPOINT_ANNOTATION = "sim.hyptui.io/checkpoint-step"  # written by the operator: the step a new run resumes from
+DEFAULT_DURATION_SECONDS = 900
+
+HPJOB_LABEL = "HPJob"  # what `hyp list-pods` selects on
+JOB_NAME_LABEL = "job-name"  # HPTO pods also carry this in the published awsome-distributed-training examples
+REPLICA_SPEC_LABEL = "sagemaker.amazonaws.com/replica-spec-name"  # chosen
+REPLICA_INDEX_LABEL = "sagemaker.amazonaws.com/replica-index"  # chosen
+OPERATOR_POD_LABEL = "hp-training-control-plane"  # `hyp get-operator-logs` selects the operator pod on this key
+OPERATOR_CONTAINER = "manager"
+MAIN_CONTAINER = "pytorch-job-container"
+
+OPERATOR_COMPONENT = "hyperpod-training-operator"  # chosen: HPTO's event source name is not published
+SCHEDULER_COMPONENT = "default-scheduler"
+KUBELET_COMPONENT = "kubelet"
+
+# Default for runPolicy.jobMaxRetryCount when unset: chosen (HPTO does not document one); a fault then fails the job.
+DEFAULT_MAX_RETRIES = 0
+KUBELET_ACCEPT_SECONDS = 1  # binding → kubelet sets up the sandbox and starts pulling
+PULL_SECONDS = (12, 40)  # training images are several GB
+RESTART_SECONDS = 5  # a failed run → every pod restarted in place
+SCHEDULING_RETRY_SECONDS = 30
+
+_KIND = HYPERPOD_PYTORCH_JOBS.kind
+_TRUE, _FALSE = "True", "False"
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def _seconds(value: Any, default: int) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return default
+
+
+def _condition(obj: dict, kind: str) -> dict | None:
+    return next((c for c in (obj.get("status") or {}).get("conditions") or [] if c.get("type") == kind), None)
+
+
+def _is_true(obj: dict, kind: str) -> bool:
+    found = _condition(obj, kind)
+    return found is not None and found.get("status") == _TRUE
+
+
+def set_condition(
+    status: dict, kind: str, value: str, reason: str, message: str, at: datetime, *, add: bool = True
+) -> None:
+    """Update a condition in place (keeping its position, which `hyp list` reads), or append it when `add`."""
+    conditions = status.setdefault("conditions", [])
+    found = next((c for c in conditions if c.get("type") == kind), None)
+    if found is None:
+        if add:
+            conditions.append(
+                {
+                    "type": kind,
+                    "status": value,
+                    "reason": reason,
+                    "message": message,
+                    "lastTransitionTime": rfc3339(at),
+                    "lastProbeTime": rfc3339(at),
+                }
+            )
+        return
+    if found.get("status") != value:
+        found["lastTransitionTime"] = rfc3339(at)
+    if (found.get("status"), found.get("reason"), found.get("message")) != (value, reason, message):
+        found.update(status=value, reason=reason, message=message, lastProbeTime=rfc3339(at))
+
+
+def _pod_condition(pod: dict, kind: str, value: str, at: datetime, reason: str = "", message: str = "") -> None:
+    conditions = pod.setdefault("status", {}).setdefault("conditions", [])
+    found = next((c for c in conditions if c.get("type") == kind), None)
+    if found is None:
+        found = {"type": kind, "status": value, "lastProbeTime": None, "lastTransitionTime": rfc3339(at)}
+        conditions.append(found)
+    elif found.get("status") != value:
+        found["lastTransitionTime"] = rfc3339(at)
+    found["status"] = value
+    for key, text in (("reason", reason), ("message", message)):
+        if text:
+            found[key] = text
+        else:
+            found.pop(key, None)
+
+
+def _main_container(pod_spec: dict) -> str:
+    names = [c.get("name", "") for c in pod_spec.get("containers") or []]
+    return MAIN_CONTAINER if MAIN_CONTAINER in names else names[0]
+
+
+def _container_status(pod: dict) -> dict:
+    main = _main_container(pod.get("spec") or {})
+    statuses = (pod.get("status") or {}).get("containerStatuses") or []
+    return next((s for s in statuses if s.get("name") == main), {})
+
+
+def _state(pod: dict) -> str:
+    """`unbound`, `accepted` (kubelet pulling), `running`, `terminated`, or `bound` (waiting for the kubelet)."""
+    if not (pod.get("spec") or {}).get("nodeName"):
+        return "unbound"
+    state = _container_status(pod).get("state") or {}
+    if "running" in state:
+        return "running"
+    if "terminated" in state:
+        return "terminated"
+    return "accepted" if (pod.get("status") or {}).get("startTime") else "bound"
+
+
+def _qos_class(pod_spec: dict) -> str:
+    containers = pod_spec.get("containers") or []
+    requests_and_limits = []
+    for container in containers:
+        resources = container.get("resources") or {}
+        limits, requests = resources.get("limits") or {}, resources.get("requests") or {}
+        requests_and_limits.append((limits, {**limits, **requests}))
+    if not any(r.get(k) or lim.get(k) for lim, r in requests_and_limits for k in ("cpu", "memory")):
+        return "BestEffort"
+    guaranteed = all(
+        lim.get(k) and str(lim.get(k)) == str(r.get(k)) for lim, r in requests_and_limits for k in ("cpu", "memory")
+    )
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def _nproc_per_node(job: dict, pod_spec: dict) -> int:
+    value = str((job.get("spec") or {}).get("nprocPerNode", "auto"))
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    wanted = pod_requests(pod_spec)
+    if value == "cpu":
+        return max(1, wanted["cpu"] // 1000)
+    return max(1, wanted["nvidia.com/gpu"])
+
+
+@dataclass(frozen=True, slots=True)
+class _Replica:
+    name: str  # pod name
+    spec_name: str
+    index: int
+    node_rank: int
+    template: dict
+
+
+def _replicas(job: dict) -> list[_Replica]:
+    job_name = job["metadata"]["name"]
+    replicas = []
+    for spec in (job.get("spec") or {}).get("replicaSpecs") or []:
+        spec_name = spec.get("name") or "pod"
+        for index in range(int(spec.get("replicas") or 0)):
+            replicas.append(
+                _Replica(f"{job_name}-{spec_name}-{index}", spec_name, index, len(replicas), spec.get("template") or {})
+            )
+    return replicas
+
+
+def _owner_reference(job: dict) -> dict:
+    return {
+        "apiVersion": HYPERPOD_PYTORCH_JOBS.api_version,
+        "kind": _KIND,
+        "name": job["metadata"]["name"],
+        "uid": job["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class TrainingOperator:
+    def __init__(self, store: ObjectStore, logs: LogStore, rng: random.Random) -> None:
+        self._store = store
+        self._logs = logs
+        self._rng = rng
+        self._events = EventRecorder(store)
+        self._pull_seconds: dict[str, int] = {}  # pod uid → how long the kubelet takes to pull its image
+        self._scheduling_attempts: dict[str, datetime] = {}  # pod uid → last failed attempt
+        self._operator_pod: tuple[str, str] | None = None
+        self._unsubscribe = store.subscribe(self._on_change)
+
+    def close(self) -> None:
+        """Stop listening to the store (an operator that only replayed history, as the seed does)."""
+        self._unsubscribe()
+
+    def _on_change(self, change: str, kind: ResourceKind, obj: dict) -> None:
+        # The kubelet forgets a deleted pod's containers, logs included (job deletion reaches here through the GC).
+        if change == "DELETED" and kind.key == PODS.key:
+            metadata = obj["metadata"]
+            self._logs.drop(metadata["namespace"], metadata["name"])
+            self._pull_seconds.pop(metadata["uid"], None)
+            self._scheduling_attempts.pop(metadata["uid"], None)
+
+    # ---- the loop
+
+    def tick(self, now: datetime) -> None:
+        jobs, _ = self._store.list(HYPERPOD_PYTORCH_JOBS)
+        if not jobs:
+            return
+        nodes, _ = self._store.list(NODES)
+        pods, _ = self._store.list(PODS)
+        cluster = {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in pods}
+        self._operator_pod = self._find_operator_pod(pods)
+        for job in jobs:
+            if not job["metadata"].get("deletionTimestamp"):
+                _JobReconciler(self, job, nodes, cluster, now).run()
+
+    @staticmethod
+    def _find_operator_pod(pods: list[dict]) -> tuple[str, str] | None:
+        for pod in pods:
+            if OPERATOR_POD_LABEL in (pod["metadata"].get("labels") or {}):
+                return pod["metadata"]["namespace"], pod["metadata"]["name"]
+        return None
+
+    def operator_log(self, at: datetime, message: str, job: dict, **fields: Any) -> None:
+        """A controller-runtime style line in the operator pod's log (what `hyp get-operator-logs` shows)."""
+        if self._operator_pod is None:
+            return
+        name, namespace = job["metadata"]["name"], job["metadata"]["namespace"]
+        context = {
+            "controller": "hyperpodpytorchjob",
+            "controllerGroup": HYPERPOD_PYTORCH_JOBS.group,
+            "controllerKind": _KIND,
+            _KIND: {"name": name, "namespace": namespace},
+            "namespace": namespace,
+            "name": name,
+            **fields,
+        }
+        line = f"{at:%Y-%m-%dT%H:%M:%S.%f}"[:-3] + f"Z\tINFO\t{message}\t{json.dumps(context)}"
+        self._logs.append(*self._operator_pod, OPERATOR_CONTAINER, line, at)
+
+
+class _JobReconciler:
+    """One job's pass: brings the job and its pods from their stored state to `now`, transition by transition."""
+
+    def __init__(
+        self,
+        operator: TrainingOperator,
+        job: dict,
+        nodes: list[dict],
+        cluster: dict[tuple[str, str], dict],
+        now: datetime,
+    ) -> None:
+        self.op = operator
+        self.store = operator._store
+        self.logs = operator._logs
+        self.events = operator._events
+        self.job = job
+        self.nodes = nodes
+        self.cluster = cluster
+        self.now = now
+        self.namespace = job["metadata"]["namespace"]
+        self.name = job["metadata"]["name"]
+        self.replicas = _replicas(job)
+        self.annotations = job["metadata"].get("annotations") or {}
+        self.tried_scheduling: set[str] = set()
+
+    # ---- helpers
+
+    def _update_job(self, change: Callable[[dict], None]) -> None:
+        updated = self.store.mutate(HYPERPOD_PYTORCH_JOBS, self.namespace, self.name, change)
+        if updated is not None:
+            self.job = updated
+
+    def _update_status(self, change: Callable[[dict], None]) -> None:
+        self._update_job(lambda job: change(job.setdefault("status", {})))
+
+    def _update_pod(self, pod: dict, change: Callable[[dict], None]) -> dict:
+        updated = self.store.mutate(PODS, self.namespace, pod["metadata"]["name"], change)
+        if updated is not None:
+            self.cluster[(self.namespace, pod["metadata"]["name"])] = updated
+            return updated
+        return pod
+
+    def _job_event(self, event_type: str, reason: str, message: str, at: datetime) -> None:
+        self.events.record(self.job, HYPERPOD_PYTORCH_JOBS, event_type, reason, message, at, OPERATOR_COMPONENT)
+
+    def _kubelet_event(self, pod: dict, reason: str, message: str, at: datetime, event_type: str = "Normal") -> None:
+        container = _main_container(pod["spec"])
+        self.events.record(
+            pod,
+            PODS,
+            event_type,
+            reason,
+            message,
+            at,
+            KUBELET_COMPONENT,
+            host=pod["spec"].get("nodeName", ""),
+            field_path=f"spec.containers{{{container}}}",
+        )
+
+    def _pods(self) -> list[dict | None]:
+        return [self.cluster.get((self.namespace, r.name)) for r in self.replicas]
+
+    @property
+    def _max_retries(self) -> int:
+        run_policy = (self.job.get("spec") or {}).get("runPolicy") or {}
+        return _seconds(run_policy.get("jobMaxRetryCount", DEFAULT_MAX_RETRIES), DEFAULT_MAX_RETRIES)
+
+    @property
+    def _restart_count(self) -> int:
+        return int((self.job.get("status") or {}).get("restartCount") or 0)
+
+    # ---- the pass
+
+    def run(self) -> None:
+        if not (self.job.get("status") or {}).get("conditions"):
+            self._created()
+        suspended = bool(((self.job.get("spec") or {}).get("runPolicy") or {}).get("suspend"))
+        if suspended:
+            self._suspend()
+            return
+        if _is_true(self.job, "Completed") or _is_true(self.job, "Failed"):
+            return
+        if _is_true(self.job, "Suspended"):
+            self._resume()
+        self._create_missing_pods()
+        while self._step():
+            pass
+        self._flush_logs(self.now)
+
+    def _created(self) -> None:
+        at = _parse_time(self.job["metadata"]["creationTimestamp"])
+        message = f"{_KIND} {self.name} is created."
+
+        def created(status: dict) -> None:
+            set_condition(status, "Created", _TRUE, f"{_KIND}Created", message, at)
+            status.setdefault("restartCount", 0)
+
+        self._update_status(created)
+        self._job_event("Normal", f"{_KIND}Created", message, at)
+        self.op.operator_log(at, "Reconciling new HyperPodPyTorchJob", self.job)
+
+    def _suspend(self) -> None:
+        pods = [pod for pod in self._pods() if pod is not None]
+        if _is_true(self.job, "Suspended") and not pods:
+            return
+        at = self.now
+        self._save_checkpoint(at)
+        for pod in pods:
+            self.store.delete(PODS, self.namespace, pod["metadata"]["name"])
+            self.cluster.pop((self.namespace, pod["metadata"]["name"]), None)
+            self._job_event("Normal", "SuccessfulDeletePod", f"Deleted pod: {pod['metadata']['name']}", at)
+        message = f"{_KIND} {self.name} is suspended."
+
+        def suspended(status: dict) -> None:
+            set_condition(status, "Suspended", _TRUE, f"{_KIND}Suspended", message, at)
+            set_condition(status, "PodsRunning", _FALSE, f"{_KIND}Suspended", message, at, add=False)
+            set_condition(status, "Running", _FALSE, f"{_KIND}Suspended", message, at, add=False)
+            status.pop("startTime", None)
+            status.pop("jobPods", None)
+
+        self._update_status(suspended)
+        self._job_event("Normal", f"{_KIND}Suspended", message, at)
+        self.op.operator_log(at, "Suspended HyperPodPyTorchJob, deleted its pods", self.job, pods=len(pods))
+
+    def _resume(self) -> None:
+        message = f"{_KIND} {self.name} is resumed."
+        self._update_status(lambda s: set_condition(s, "Suspended", _FALSE, f"{_KIND}Resumed", message, self.now))
+        self._job_event("Normal", f"{_KIND}Resumed", message, self.now)
+
+    def _save_checkpoint(self, at: datetime) -> None:
+        """Remember the newest checkpoint the current run wrote; the next run (any pod) resumes from it."""
+        runs = self._runs()
+        if runs:
+            self._record_checkpoint(runs[0][1].last_checkpoint(at))
+
+    def _record_checkpoint(self, step: int) -> None:
+        self._update_job(
+            lambda job: job["metadata"].setdefault("annotations", {}).__setitem__(CHECKPOINT_ANNOTATION, str(step))
+        )
+
+    def _create_missing_pods(self) -> None:
+        created = False
+        for replica in self.replicas:
+            if (self.namespace, replica.name) in self.cluster:
+                continue
+            pod = self.store.create(PODS, self._pod_manifest(replica), self.namespace)
+            self.cluster[(self.namespace, replica.name)] = pod
+            at = _parse_time(pod["metadata"]["creationTimestamp"])
+            self._job_event("Normal", "SuccessfulCreatePod", f"Created pod: {replica.name}", at)
+            created = True
+        if not created:
+            return
+        references = [object_reference(pod, PODS) for pod in self._pods() if pod is not None]
+        for reference in references:
+            reference.pop("resourceVersion", None)
+
+        def record_pods(status: dict) -> None:
+            status["jobPods"] = references
+            status.setdefault("startTime", rfc3339(self.now))
+
+        self._update_status(record_pods)
+        self.op.operator_log(self.now, "Created job pods", self.job, pods=[r["name"] for r in references])
+
+    def _pod_manifest(self, replica: _Replica) -> dict:
+        template_metadata = replica.template.get("metadata") or {}
+        spec = copy.deepcopy(replica.template.get("spec") or {})
+        spec.setdefault("restartPolicy", "OnFailure")  # chosen: the operator restarts failed runs in place
+        spec.setdefault("schedulerName", SCHEDULER_COMPONENT)
+        spec.setdefault("serviceAccountName", "default")
+        spec.setdefault("terminationGracePeriodSeconds", 30)
+        spec.setdefault("dnsPolicy", "ClusterFirst")
+        spec.setdefault("securityContext", {})
+        spec.setdefault(
+            "tolerations",
+            [
+                {
+                    "key": f"node.kubernetes.io/{taint}",
+                    "operator": "Exists",
+                    "effect": "NoExecute",
+                    "tolerationSeconds": 300,
+                }
+                for taint in ("not-ready", "unreachable")
+            ],
+        )
+        for container in spec.get("containers") or []:
+            image = container.get("image", "")
+            container.setdefault("imagePullPolicy", "Always" if image.endswith(":latest") else "IfNotPresent")
+            container.setdefault("terminationMessagePath", "/dev/termination-log")
+            container.setdefault("terminationMessagePolicy", "File")
+            resources = container.setdefault("resources", {})
+            if resources.get("limits"):
+                resources["requests"] = {**resources["limits"], **(resources.get("requests") or {})}
+        labels = {
+            **(template_metadata.get("labels") or {}),
+            HPJOB_LABEL: self.name,
+            JOB_NAME_LABEL: self.name,
+            REPLICA_SPEC_LABEL: replica.spec_name,
+            REPLICA_INDEX_LABEL: str(replica.index),
+        }
+        metadata = {
+            "name": replica.name,
+            "namespace": self.namespace,
+            "labels": labels,
+            "ownerReferences": [_owner_reference(self.job)],
+        }
+        if template_metadata.get("annotations"):
+            metadata["annotations"] = dict(template_metadata["annotations"])
+        return {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": metadata,
+            "spec": spec,
+            "status": {"phase": "Pending", "qosClass": _qos_class(spec)},
+        }
+
+    # ---- transitions
+
+    def _step(self) -> bool:
+        """Apply the earliest transition due by `now`; False when nothing is due."""
+        due: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+        pods = self._pods()
+        for order, pod in enumerate(pods):
+            if pod is None:
+                continue
+            state = _state(pod)
+            if state == "unbound" and pod["metadata"]["name"] not in self.tried_scheduling:
+                due.append((self._scheduling_due(pod), order, lambda at, p=pod: self._schedule(p, at)))
+            elif state == "bound":
+                bound = _parse_time(_condition(pod, "PodScheduled")["lastTransitionTime"])
+                at = bound + timedelta(seconds=KUBELET_ACCEPT_SECONDS)
+                due.append((at, order, lambda at, p=pod: self._accept(p, at)))
+            elif state == "accepted":
+                at = _parse_time(pod["status"]["startTime"]) + timedelta(seconds=self._pull_seconds_for(pod))
+                due.append((at, order, lambda at, p=pod: self._start(p, at)))
+        due += self._job_transitions(pods)
+        due = [entry for entry in due if entry[0] <= self.now]
+        if not due:
+            return False
+        at, _, apply = min(due, key=lambda entry: (entry[0], entry[1]))
+        apply(at)
+        return True
+
+    def _job_transitions(self, pods: list[dict | None]) -> list[tuple[datetime, int, Callable[[datetime], None]]]:
+        if any(pod is None for pod in pods) or not pods:
+            return []
+        present = [pod for pod in pods if pod is not None]
+        states = {_state(pod) for pod in present}
+        last = len(pods)
+        if states == {"running"}:
+            rendezvous = self._rendezvous(present)
+            transitions = []
+            if not _is_true(self.job, "Running"):
+                transitions.append((rendezvous, last, self._running))
+            run = self._run(present[0], rendezvous)
+            assert run is not None and run.finished_at is not None
+            crash = self._crash_time(rendezvous)
+            if crash is not None and crash < run.finished_at:
+                transitions.append((crash, last + 1, self._crash))
+            else:
+                transitions.append((run.finished_at, last + 1, self._complete))
+            return transitions
+        if states == {"terminated"} and _is_true(self.job, "Restarting"):
+            ended = max(_parse_time(_container_status(p)["state"]["terminated"]["finishedAt"]) for p in present)
+            return [(ended + timedelta(seconds=RESTART_SECONDS), last, self._restart)]
+        return []
+
+    def _scheduling_due(self, pod: dict) -> datetime:
+        """First attempt when the pod appears; retries every SCHEDULING_RETRY_SECONDS, made at `now` so a retry after a
+        long gap judges the cluster as it is (and events never go back in time)."""
+        last = self.op._scheduling_attempts.get(pod["metadata"]["uid"])
+        if last is None and _condition(pod, "PodScheduled") is None:
+            return _parse_time(pod["metadata"]["creationTimestamp"])
+        if last is None or last + timedelta(seconds=SCHEDULING_RETRY_SECONDS) <= self.now:
+            return self.now
+        return last + timedelta(seconds=SCHEDULING_RETRY_SECONDS)
+
+    def _pull_seconds_for(self, pod: dict) -> int:
+        uid = pod["metadata"]["uid"]
+        if uid not in self.op._pull_seconds:
+            self.op._pull_seconds[uid] = self.op._rng.randint(*PULL_SECONDS)
+        return self.op._pull_seconds[uid]
+
+    # -- scheduler
+
+    def _schedule(self, pod: dict, at: datetime) -> None:
+        name = pod["metadata"]["name"]
+        self.tried_scheduling.add(name)
+        placement = place_pod(pod, self.nodes, list(self.cluster.values()))
+        if placement.node_name is None:
+            self.op._scheduling_attempts[pod["metadata"]["uid"]] = at
+
+            def unschedulable(p: dict) -> None:
+                _pod_condition(p, "PodScheduled", _FALSE, at, "Unschedulable", placement.message)
+
+            pod = self._update_pod(pod, unschedulable)
+            self.events.record(pod, PODS, "Warning", "FailedScheduling", placement.message, at, SCHEDULER_COMPONENT)
+            return
+        node = placement.node_name
+
+        def bind(p: dict) -> None:
+            p["spec"]["nodeName"] = node
+            _pod_condition(p, "PodScheduled", _TRUE, at)
+
+        pod = self._update_pod(pod, bind)
+        self.op._scheduling_attempts.pop(pod["metadata"]["uid"], None)
+        message = f"Successfully assigned {self.namespace}/{name} to {node}"
+        self.events.record(pod, PODS, "Normal", "Scheduled", message, at, SCHEDULER_COMPONENT)
+
+    # -- kubelet
+
+    def _node_ip(self, node_name: str) -> str:
+        node = next((n for n in self.nodes if n["metadata"]["name"] == node_name), {})
+        addresses = (node.get("status") or {}).get("addresses") or []
+        return next((a["address"] for a in addresses if a.get("type") == "InternalIP"), "10.1.0.10")
+
+    def _accept(self, pod: dict, at: datetime) -> None:
+        host_ip = self._node_ip(pod["spec"]["nodeName"])
+        # The VPC CNI hands pods secondary addresses from the node's subnet.
+        prefix = ".".join(host_ip.split(".")[:2])
+        pod_ip = f"{prefix}.{self.op._rng.randint(0, 255)}.{self.op._rng.randint(2, 254)}"
+        waiting = [c["name"] for c in pod["spec"]["containers"]]
+
+        def accept(p: dict) -> None:
+            status = p["status"]
+            status.update(
+                hostIP=host_ip,
+                hostIPs=[{"ip": host_ip}],
+                podIP=pod_ip,
+                podIPs=[{"ip": pod_ip}],
+                startTime=rfc3339(at),
+            )
+            _pod_condition(p, "PodReadyToStartContainers", _TRUE, at)
+            _pod_condition(p, "Initialized", _TRUE, at)
+            not_ready = f"containers with unready status: [{' '.join(waiting)}]"
+            _pod_condition(p, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
+            _pod_condition(p, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
+            _sort_pod_conditions(p)
+            status["containerStatuses"] = [
+                {
+                    "name": c["name"],
+                    "image": c.get("image", ""),
+                    "imageID": "",
+                    "ready": False,
+                    "restartCount": 0,
+                    "started": False,
+                    "state": {"waiting": {"reason": "ContainerCreating"}},
+                    "lastState": {},
+                }
+                for c in p["spec"]["containers"]
+            ]
+
+        pod = self._update_pod(pod, accept)
+        image = next(c.get("image", "") for c in pod["spec"]["containers"] if c["name"] == _main_container(pod["spec"]))
+        self._kubelet_event(pod, "Pulling", f'Pulling image "{image}"', at)
+
+    def _start(self, pod: dict, at: datetime) -> None:
+        pulled = self._pull_seconds_for(pod)
+        containers = pod["spec"]["containers"]
+        container_ids = {c["name"]: f"containerd://{self.op._rng.getrandbits(256):064x}" for c in containers}
+
+        def start(p: dict) -> None:
+            for status in p["status"]["containerStatuses"]:
+                image = status["image"]
+                status.update(
+                    imageID=f"{image.split(':')[0]}@sha256:{_digest(image)}",
+                    containerID=container_ids[status["name"]],
+                    ready=True,
+                    started=True,
+                    state={"running": {"startedAt": rfc3339(at)}},
+                )
+            p["status"]["phase"] = "Running"
+            _pod_condition(p, "Ready", _TRUE, at)
+            _pod_condition(p, "ContainersReady", _TRUE, at)
+
+        pod = self._update_pod(pod, start)
+        main = _main_container(pod["spec"])
+        image = next(c.get("image", "") for c in containers if c["name"] == main)
+        size = 4_000_000_000 + int(_digest(image)[:8], 16) % 6_000_000_000
+        self._kubelet_event(
+            pod,
+            "Pulled",
+            f'Successfully pulled image "{image}" in {pulled}s ({pulled}s including waiting). '
+            f"Image size: {size} bytes.",
+            at,
+        )
+        self._kubelet_event(pod, "Created", f"Created container: {main}", at)
+        self._kubelet_event(pod, "Started", f"Started container {main}", at)
+        if pod["metadata"]["name"] == self.replicas[0].name:
+            ip = pod["status"].get("podIP", "")
+            self._update_status(lambda s: s.update(masterAddr=ip, masterPort=MASTER_PORT))
+
+    # -- the training run
+
+    def _rendezvous(self, pods: list[dict]) -> datetime:
+        """Agents wait at the rendezvous until every node is up: training starts with the last container."""
+        return max(_parse_time(_container_status(p)["state"]["running"]["startedAt"]) for p in pods)
+
+    def _run(self, pod: dict, rendezvous: datetime | None = None) -> TrainingRun | None:
+        status = _container_status(pod)
+        running = (status.get("state") or {}).get("running")
+        if running is None:
+            return None
+        replica = next(r for r in self.replicas if r.name == pod["metadata"]["name"])
+        nproc = _nproc_per_node(self.job, pod["spec"])
+        master = self.cluster.get((self.namespace, self.replicas[0].name)) or {}
+        duration = _seconds(self.annotations.get(DURATION_ANNOTATION), DEFAULT_DURATION_SECONDS)
+        checkpoint = (self.job["metadata"].get("annotations") or {}).get(CHECKPOINT_ANNOTATION, "0")
+        return TrainingRun(
+            job=self.name,
+            pod=pod["metadata"]["name"],
+            node_rank=replica.node_rank,
+            nnodes=len(self.replicas),
+            nproc_per_node=nproc,
+            seed=random.Random(self.job["metadata"]["uid"]).getrandbits(32),
+            total_steps=steps_for_duration(duration),
+            resume_step=_seconds(checkpoint, 0),
+            restart_count=int(status.get("restartCount") or 0),
+            master_addr=(master.get("status") or {}).get("podIP", ""),
+            started_at=_parse_time(running["startedAt"]),
+            rendezvous_at=rendezvous,
+        )
+
+    def _crash_time(self, rendezvous: datetime) -> datetime | None:
+        if FAIL_AFTER_ANNOTATION not in self.annotations:
+            return None
+        fail_count = self.annotations.get(FAIL_COUNT_ANNOTATION)
+        if fail_count is not None and self._restart_count >= _seconds(fail_count, 0):
+            return None
+        return rendezvous + timedelta(seconds=_seconds(self.annotations[FAIL_AFTER_ANNOTATION], 0))
+
+    def _runs(self) -> list[tuple[dict, TrainingRun]]:
+        pods = [pod for pod in self._pods() if pod is not None]
+        running = [pod for pod in pods if _state(pod) == "running"]
+        rendezvous = self._rendezvous(running) if running and len(running) == len(self.replicas) else None
+        runs = [(pod, self._run(pod, rendezvous)) for pod in running]
+        return [(pod, run) for pod, run in runs if run is not None]
+
+    def _flush_logs(self, until: datetime) -> None:
+        for pod, run in self._runs():
+            container = _main_container(pod["spec"])
+            name = pod["metadata"]["name"]
+            after = self._last_logged(name, container) or run.started_at - timedelta(microseconds=1)
+            for at, line in run.lines_between(after, until):
+                self.logs.append(self.namespace, name, container, line, at)
+
+    def _last_logged(self, pod: str, container: str) -> datetime | None:
+        """Where this run's log ends, read from the log itself, so any operator instance continues it seamlessly."""
+        size = self.logs.size(self.namespace, pod, container)
+        if not size:
+            return None
+        chunk = self.logs.follow(self.namespace, pod, container, size - 1, timeout=0)
+        return chunk.entries[-1][0] if chunk.entries else None
+
+    def _running(self, at: datetime) -> None:
+        message = f"{_KIND} {self.name} is running."
+        count = len(self.replicas)
+
+        def running(status: dict) -> None:
+            set_condition(status, "PodsRunning", _TRUE, "PodsRunning", f"All {count} pods are running.", at)
+            set_condition(status, "Running", _TRUE, f"{_KIND}Running", message, at)
+            set_condition(status, "Restarting", _FALSE, f"{_KIND}Running", message, at, add=False)
+
+        self._update_status(running)
+        self._job_event("Normal", f"{_KIND}Running", message, at)
+        self.op.operator_log(at, "All pods running, training started", self.job, restartCount=self._restart_count)
+
+    def _crash(self, at: datetime) -> None:
+        self._flush_logs(at)
+        runs = self._runs()
+        failed_pod = runs[0][0]["metadata"]["name"]
+        checkpoint = runs[0][1].last_checkpoint(at)
+        for pod, run in runs:
+            crashed = pod["metadata"]["name"] == failed_pod
+            container = _main_container(pod["spec"])
+            for line_at, line in run.failure_lines(at) if crashed else run.peer_failure_lines(at):
+                self.logs.append(self.namespace, pod["metadata"]["name"], container, line, line_at)
+            self.logs.mark_finished(self.namespace, pod["metadata"]["name"], container)
+            self._update_pod(pod, _terminate(at, exit_code=1 if crashed else 143, reason="Error"))
+        self._record_checkpoint(checkpoint)
+        retries, used = self._max_retries, self._restart_count
+        if used < retries:
+            message = (
+                f"{_KIND} {self.name} is restarting because pod {failed_pod} failed with exit code 1 "
+                f"(restart {used + 1} of {retries})."
+            )
+
+            def restarting(status: dict) -> None:
+                status["restartCount"] = used + 1
+                set_condition(status, "PodsRunning", _FALSE, f"{_KIND}Restarting", message, at, add=False)
+                set_condition(status, "Running", _FALSE, f"{_KIND}Restarting", message, at, add=False)
+                set_condition(status, "Restarting", _TRUE, f"{_KIND}Restarting", message, at)
+
+            self._update_status(restarting)
+            self._job_event("Warning", f"{_KIND}Restarting", message, at)
+            self.op.operator_log(at, "Job fault detected, restarting job pods in place", self.job, faultyPod=failed_pod)
+            return
+        message = (
+            f"{_KIND} {self.name} has failed because pod {failed_pod} failed with exit code 1 and the job reached "
+            f"its maximum number of retries ({retries})."
+        )
+
+        def failed(status: dict) -> None:
+            for kind in ("PodsRunning", "Running", "Restarting"):
+                set_condition(status, kind, _FALSE, f"{_KIND}Failed", message, at, add=False)
+            set_condition(status, "Failed", _TRUE, f"{_KIND}Failed", message, at)
+            status["completionTime"] = rfc3339(at)
+
+        self._update_status(failed)
+        for pod, _ in runs:
+            self._update_pod(pod, _finish_pod("Failed", at))
+        self._job_event("Warning", f"{_KIND}Failed", message, at)
+        self.op.operator_log(at, "Job failed, retries exhausted", self.job, jobMaxRetryCount=retries)
+        self._clean_pods()
+
+    def _restart(self, at: datetime) -> None:
+        for pod in self._pods():
+            assert pod is not None
+            container = _main_container(pod["spec"])
+            self.logs.rotate(self.namespace, pod["metadata"]["name"], container)
+            fresh_ids = {
+                c["name"]: f"containerd://{self.op._rng.getrandbits(256):064x}" for c in pod["spec"]["containers"]
+            }
+
+            def restart(p: dict, fresh_ids: dict[str, str] = fresh_ids) -> None:
+                for status in p["status"]["containerStatuses"]:
+                    status["lastState"] = {"terminated": status["state"]["terminated"]}
+                    status["containerID"] = fresh_ids[status["name"]]
+                    status["state"] = {"running": {"startedAt": rfc3339(at)}}
+                    status["restartCount"] = int(status.get("restartCount") or 0) + 1
+                    status.update(ready=True, started=True)
+                _pod_condition(p, "Ready", _TRUE, at)
+                _pod_condition(p, "ContainersReady", _TRUE, at)
+
+            pod = self._update_pod(pod, restart)
+            image = next(c.get("image", "") for c in pod["spec"]["containers"] if c["name"] == container)
+            self._kubelet_event(pod, "Pulled", f'Container image "{image}" already present on machine', at)
+            self._kubelet_event(pod, "Created", f"Created container: {container}", at)
+            self._kubelet_event(pod, "Started", f"Started container {container}", at)
+
+    def _complete(self, at: datetime) -> None:
+        self._flush_logs(at)
+        for pod, _ in self._runs():
+            self.logs.mark_finished(self.namespace, pod["metadata"]["name"], _main_container(pod["spec"]))
+            pod = self._update_pod(pod, _terminate(at, exit_code=0, reason="Completed"))
+            self._update_pod(pod, _finish_pod("Succeeded", at))
+        message = f"{_KIND} {self.name} is successfully completed."
+
+        def completed(status: dict) -> None:
+            for kind in ("PodsRunning", "Running", "Restarting"):
+                set_condition(status, kind, _FALSE, f"{_KIND}Succeeded", message, at, add=False)
+            set_condition(status, "Completed", _TRUE, f"{_KIND}Succeeded", message, at)
+            status["completionTime"] = rfc3339(at)
+
+        self._update_status(completed)
+        self._job_event("Normal", f"{_KIND}Succeeded", message, at)
+        self.op.operator_log(at, "Job completed", self.job)
+        self._clean_pods()
+
+    def _clean_pods(self) -> None:
+        """runPolicy.cleanPodPolicy `All` deletes a finished job's pods; `None`/`Running` (or unset) keep them."""
+        if ((self.job.get("spec") or {}).get("runPolicy") or {}).get("cleanPodPolicy") != "All":
+            return
+        for pod in self._pods():
+            if pod is not None:
+                self.store.delete(PODS, self.namespace, pod["metadata"]["name"])
+                self.cluster.pop((self.namespace, pod["metadata"]["name"]), None)
+
+
+_CONDITION_ORDER = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
+
+
+def _sort_pod_conditions(pod: dict) -> None:
+    """The kubelet lists pod conditions in this order; kubectl describe shows them as listed."""
+    pod["status"]["conditions"].sort(
+        key=lambda c: _CONDITION_ORDER.index(c["type"]) if c["type"] in _CONDITION_ORDER else len(_CONDITION_ORDER)
+    )
+
+
+def _terminate(at: datetime, exit_code: int, reason: str) -> Callable[[dict], None]:
+    def terminate(pod: dict) -> None:
+        for status in pod["status"]["containerStatuses"]:
+            running = status["state"].get("running") or {}
+            status["state"] = {
+                "terminated": {
+                    "containerID": status.get("containerID", ""),
+                    "exitCode": exit_code,
+                    "reason": reason,
+                    "startedAt": running.get("startedAt", rfc3339(at)),
+                    "finishedAt": rfc3339(at),
+                }
+            }
+            status.update(ready=False, started=False)
+        not_ready = (
+            f"containers with unready status: [{' '.join(s['name'] for s in pod['status']['containerStatuses'])}]"
+        )
+        _pod_condition(pod, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
+        _pod_condition(pod, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
+
+    return terminate
+
+
+def _finish_pod(phase: str, at: datetime) -> Callable[[dict], None]:
+    """A pod whose containers will not run again: terminal phase, and the kubelet's PodCompleted/PodFailed wording."""
+
+    def finish(pod: dict) -> None:
+        pod["status"]["phase"] = phase
+        reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
+        _pod_condition(pod, "PodReadyToStartContainers", _FALSE, at)
+        _pod_condition(pod, "Ready", _FALSE, at, reason)
+        _pod_condition(pod, "ContainersReady", _FALSE, at, reason)
+
+    return finish
