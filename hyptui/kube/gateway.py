@@ -1,0 +1,88 @@
+"""The app's one way to the cluster: connects, keeps each watched kind live in the store, runs the screens' verbs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+
+from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
+from hyptui.kube.api import KubeApi, KubeConfigError
+from hyptui.kube.target import KubeTarget
+from hyptui.kube.watch_loop import WatchLoop
+from hyptui.store.actions import Action, Connected, Notice
+from hyptui.store.state import Connection
+
+WATCHED_KINDS: tuple[ResourceKind, ...] = (HYPERPOD_PYTORCH_JOBS, PODS, NODES, EVENTS)
+
+
+class NotConnected(Exception):
+    pass
+
+
+class KubeGateway:
+    def __init__(
+        self,
+        target: KubeTarget,
+        dispatch: Callable[[Action], None],
+        *,
+        readonly: bool = False,
+        kinds: Sequence[ResourceKind] = WATCHED_KINDS,
+    ) -> None:
+        self._target = target
+        self._dispatch = dispatch
+        self._readonly = readonly
+        self._kinds = tuple(kinds)
+        self._api: KubeApi | None = None
+
+    async def run(self) -> None:
+        """Connect and watch until cancelled; cancellation closes every stream and the HTTP session."""
+        try:
+            self._api = await KubeApi.connect(self._target)
+        except KubeConfigError as error:
+            self._dispatch(Notice(f"Cannot use kubeconfig: {error}"))
+            return
+        except Exception as error:  # e.g. an exec credential plugin that failed; the user needs its words
+            self._dispatch(Notice(f"Cannot connect: {type(error).__name__}: {error}"))
+            return
+        info = self._api.info
+        namespace = self._target.scope(info.namespace)
+        self._dispatch(
+            Connected(
+                Connection(
+                    context=info.context,
+                    cluster=info.cluster,
+                    user=info.user,
+                    namespace=namespace,
+                    server=info.server,
+                    readonly=self._readonly,
+                )
+            )
+        )
+        loops = [WatchLoop(self._api, kind, namespace, self._dispatch) for kind in self._kinds]
+        try:
+            async with asyncio.TaskGroup() as group:
+                for loop in loops:
+                    group.create_task(loop.run())
+        finally:
+            await self._api.close()
+
+    def _ready_api(self) -> KubeApi:
+        if self._api is None:
+            raise NotConnected("not connected to a cluster yet")
+        return self._api
+
+    async def delete(self, kind: ResourceKind, namespace: str | None, name: str) -> None:
+        api = self._ready_api()
+        await api.delete(kind.object_path(namespace, name))
+
+    async def pod_log(
+        self, namespace: str, pod: str, container: str | None, *, follow: bool, tail_lines: int | None
+    ) -> AsyncIterator[str]:
+        api = self._ready_api()
+        query: dict[str, str | int] = {"follow": "true" if follow else "false"}
+        if container:
+            query["container"] = container
+        if tail_lines is not None:
+            query["tailLines"] = tail_lines
+        async for line in api.stream_lines(PODS.object_path(namespace, pod) + "/log", query, read_timeout=None):
+            yield line.decode("utf-8", "replace").rstrip("\r\n")

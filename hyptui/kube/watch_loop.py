@@ -1,0 +1,135 @@
+"""List + watch for one kind: resume from the last resourceVersion, relist on 410, back off while the server is away."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from hyptui.kinds import ResourceKind
+from hyptui.kube.api import ApiRequestError, KubeApi
+from hyptui.store.actions import Action, ListLoaded, WatchEvent, WatchStatusChanged
+from hyptui.store.state import WatchPhase, WatchStatus
+
+# The server ends each watch after this long and we resume from the last resourceVersion; real API servers pick
+# 30-60 minutes when asked for nothing, which would hide a dead connection for as long.
+WATCH_TIMEOUT_SECONDS = 240
+LIST_PAGE_SIZE = 500
+
+
+class Expired(Exception):
+    """The resourceVersion we hold is older than the server's history: relist."""
+
+
+class Backoff:
+    def __init__(self, first: float = 0.5, cap: float = 15.0, rng: random.Random | None = None) -> None:
+        self._first = first
+        self._cap = cap
+        self._next = first
+        self._rng = rng or random.Random()
+
+    def reset(self) -> None:
+        self._next = self._first
+
+    def next_delay(self) -> float:
+        delay = self._next
+        self._next = min(self._cap, self._next * 2)
+        return delay * (0.8 + 0.4 * self._rng.random())
+
+
+class WatchLoop:
+    def __init__(
+        self,
+        api: KubeApi,
+        kind: ResourceKind,
+        namespace: str | None,
+        dispatch: Callable[[Action], None],
+        backoff: Backoff | None = None,
+        watch_timeout: int = WATCH_TIMEOUT_SECONDS,
+    ) -> None:
+        self._api = api
+        self._kind = kind
+        self._path = kind.collection_path(namespace if kind.namespaced else None)
+        self._dispatch = dispatch
+        self._backoff = backoff or Backoff()
+        self._watch_timeout = watch_timeout
+        self._phase: WatchPhase | None = None
+
+    def _set_phase(self, phase: WatchPhase, error: str | None = None) -> None:
+        if phase is self._phase and error is None:
+            return
+        self._phase = phase
+        self._dispatch(WatchStatusChanged(self._kind.key, WatchStatus(phase, error, datetime.now(UTC))))
+
+    async def run(self) -> None:
+        # Already loaded with the client by the time a watch runs; imported here so the engine starts without it.
+        client_errors = importlib.import_module("aiohttp").ClientError
+        resource_version: str | None = None
+        while True:
+            try:
+                if resource_version is None:
+                    self._set_phase(WatchPhase.SYNCING)
+                    resource_version = await self._list()
+                self._set_phase(WatchPhase.LIVE)
+                resource_version = await self._watch(resource_version)
+                self._backoff.reset()
+            except Expired:
+                resource_version = None
+            except ApiRequestError as error:
+                if error.status == 410:
+                    resource_version = None
+                    continue
+                await self._wait_after(str(error))
+            except (OSError, TimeoutError, ValueError, client_errors) as error:
+                await self._wait_after(_describe(error))
+
+    async def _wait_after(self, message: str) -> None:
+        self._set_phase(WatchPhase.RECONNECTING, message)
+        await asyncio.sleep(self._backoff.next_delay())
+
+    async def _list(self) -> str:
+        items: list[dict] = []
+        query: dict[str, str | int] = {"limit": LIST_PAGE_SIZE}
+        while True:
+            page = await self._api.get_json(self._path, query)
+            items.extend(page.get("items") or [])
+            metadata = page.get("metadata") or {}
+            token = metadata.get("continue")
+            if not token:
+                break
+            query = {"limit": LIST_PAGE_SIZE, "continue": token}
+        resource_version = str(metadata.get("resourceVersion") or "")
+        for item in items:  # lists omit kind/apiVersion on items; screens that render YAML want them back
+            item.setdefault("kind", self._kind.kind)
+            item.setdefault("apiVersion", self._kind.api_version)
+        self._dispatch(ListLoaded(self._kind.key, tuple(items), resource_version))
+        return resource_version
+
+    async def _watch(self, resource_version: str) -> str:
+        query = {
+            "watch": "true",
+            "resourceVersion": resource_version,
+            "allowWatchBookmarks": "true",
+            "timeoutSeconds": self._watch_timeout,
+        }
+        async for line in self._api.stream_lines(self._path, query, read_timeout=self._watch_timeout + 30):
+            if not line.strip():
+                continue
+            event = json.loads(line)
+            kind = event.get("type")
+            obj = event.get("object") or {}
+            if kind == "ERROR":
+                if obj.get("code") == 410:
+                    raise Expired
+                raise ApiRequestError(int(obj.get("code") or 500), str(obj.get("reason")), str(obj.get("message")))
+            self._dispatch(WatchEvent(self._kind.key, kind, obj))
+            resource_version = str((obj.get("metadata") or {}).get("resourceVersion") or resource_version)
+        return resource_version
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
