@@ -1,0 +1,60 @@
+"""Table column specs and how many of them fit: lower-priority columns drop first in narrow terminals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    key: str
+    label: str
+    width: int  # the width it gets; a flexible column's minimum
+    priority: int = 0  # 0 always shows; higher numbers drop first when space runs out
+    flex_max: int = 0  # >0: the column grows into spare width, up to this many cells
+    numeric: bool = False  # right-aligned
+    toned: bool = False  # coloured by how alarming its text is (see hyptui.tones)
+
+
+def fit_columns(specs: Sequence[ColumnSpec], available: int, padding: int = 2) -> list[tuple[ColumnSpec, int]]:
+    """The columns that fit in `available` cells (each costing width + padding), in their original order."""
+    chosen: set[str] = set()
+    used = 0
+    for spec in sorted(specs, key=lambda s: s.priority):
+        cost = spec.width + padding
+        if spec.priority > 0 and used + cost > available:
+            continue
+        chosen.add(spec.key)
+        used += cost
+    spare = max(0, available - used)
+    fitted = []
+    for spec in specs:
+        if spec.key not in chosen:
+            continue
+        width = spec.width
+        if spec.flex_max and spare:
+            grow = min(spare, spec.flex_max - spec.width)
+            width += grow
+            spare -= grow
+        fitted.append((spec, width))
+    return fitted
+
+
+JOB_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("name", "NAME", 24, flex_max=48),
+    ColumnSpec("namespace", "NAMESPACE", 18, priority=2),
+    ColumnSpec("status", "STATUS", 10, toned=True),
+    ColumnSpec("ready", "READY", 5, numeric=True),
+    ColumnSpec("restarts", "RESTARTS", 8, priority=1, numeric=True),
+    ColumnSpec("age", "AGE", 6, numeric=True),
+)
+
+POD_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("name", "NAME", 24, flex_max=48),
+    ColumnSpec("node", "NODE", 28, priority=2),  # hyperpod-i-<17 hex>
+    ColumnSpec("status", "STATUS", 17, toned=True),
+    ColumnSpec("ready", "READY", 5, priority=1, numeric=True),
+    ColumnSpec("restarts", "RESTARTS", 12, priority=1, numeric=True),
+    ColumnSpec("age", "AGE", 6, numeric=True),
+)

@@ -1,0 +1,31 @@
+"""How alarming a status word is, so every screen colours Running, Pending and Failed alike."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Tone(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    BAD = "bad"
+    IDLE = "idle"
+    PLAIN = "plain"
+
+
+_BAD = {"Failed", "Error", "CrashLoopBackOff", "OOMKilled", "ImagePullBackOff", "ErrImagePull", "Evicted", "Unknown"}
+_WARN = {"Pending", "ContainerCreating", "Created", "Suspended", "Terminating", "Restarting", "PodInitializing"}
+_OK = {"Running", "Ready", "Schedulable", "True"}
+_IDLE = {"Completed", "Succeeded"}
+
+
+def tone_of(status: str) -> Tone:
+    if status in _BAD:
+        return Tone.BAD
+    if status in _WARN:
+        return Tone.WARN
+    if status in _OK:
+        return Tone.OK
+    if status in _IDLE:
+        return Tone.IDLE
+    return Tone.PLAIN

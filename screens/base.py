@@ -1,0 +1,31 @@
+"""What every hyptui screen shares: the connection bar and a redraw whenever the store's state changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from hyptui.screens.connection_bar import ConnectionBar
+from textual.screen import Screen
+
+from hyptui.store.state import AppState
+
+if TYPE_CHECKING:
+    from hyptui.screens.app import HyptuiApp
+
+
+class LiveScreen(Screen):
+    @property
+    def hyptui(self) -> HyptuiApp:
+        return cast("HyptuiApp", self.app)
+
+    def on_mount(self) -> None:
+        self.hyptui.state_changed.subscribe(self, self._on_state)
+        self._on_state(self.hyptui.store.state)
+
+    def _on_state(self, state: AppState) -> None:
+        for bar in self.query(ConnectionBar):
+            bar.show(state)
+        self.show_state(state)
+
+    def show_state(self, state: AppState) -> None:
+        """Redraw from `state`; called on mount, on every store change and once a second for ages."""

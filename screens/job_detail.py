@@ -1,0 +1,187 @@
+"""One training job: what it asked for, its conditions, its pods and the events around it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hyptui.screens.confirm import ConfirmModal
+from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.jobs import JOBS_COLLECTION, TableScreen
+from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.static_table import StaticTable
+from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from rich.table import Table
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Static
+
+from hyptui.age import human_duration, parse_time
+from hyptui.columns import POD_COLUMNS
+from hyptui.job_spec import job_spec_summary
+from hyptui.job_status import job_conditions, job_status
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
+from hyptui.store.selectors import PodRow, get_object, job_pods, object_events, pod_rows
+from hyptui.store.state import AppState, KubeObject, ObjectKey
+
+EVENT_LIMIT = 50
+
+
+def pod_table_row(row: PodRow) -> TableRow:
+    return TableRow(
+        key=row.name,
+        cells={
+            "name": row.name,
+            "node": row.node,
+            "status": row.status,
+            "ready": row.ready,
+            "restarts": row.restarts,
+            "age": row.age,
+        },
+        sort_values={"age": -row.created.timestamp() if row.created else None},
+    )
+
+
+class JobDetailScreen(TableScreen):
+    BINDINGS = [
+        Binding("l", "logs", "Logs"),
+        Binding("y", "yaml", "YAML"),
+        Binding("ctrl+d", "delete", "Delete job"),
+        Binding("escape", "clear_filter", "Back"),
+    ]
+
+    def __init__(self, key: ObjectKey) -> None:
+        super().__init__()
+        self.key = key
+        self._job: KubeObject | None = None
+
+    def compose(self) -> ComposeResult:
+        namespace, name = self.key
+        yield ConnectionBar()
+        yield ScreenTitle(f"HyperPodPyTorchJob {namespace}/{name}", id="title")
+        with Horizontal(id="detail-top"):
+            yield Static(id="spec")
+            yield StaticTable("TYPE", "STATUS", "REASON", "AGE", "MESSAGE", id="conditions")
+        yield Input(placeholder="filter pods: regex, !regex to invert", id="filter")
+        yield ResourceTable(POD_COLUMNS, id="pods")
+        yield StaticTable("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", id="events")
+        yield StatusLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#spec").border_title = "Spec"
+        self.query_one("#conditions").border_title = "Conditions"
+        self.query_one("#events").border_title = "Events"
+        self.table.border_title = "Pods"
+        self.table.focus()
+        super().on_mount()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "delete" and self.hyptui.readonly)
+
+    def show_state(self, state: AppState) -> None:
+        now = self.hyptui.clock()
+        job = get_object(state, JOBS_COLLECTION, self.key)
+        title = self.query_one("#title", ScreenTitle)
+        namespace, name = self.key
+        if job is None:
+            if self._job is not None:
+                title.update(f"HyperPodPyTorchJob {namespace}/{name} · deleted")
+            return
+        self._job = job
+        title.update(f"HyperPodPyTorchJob {namespace}/{name} · {job_status(job.raw)}")
+        self.query_one("#spec", Static).update(_spec_table(job))
+        self._show_conditions(job, now)
+        pods = job_pods(state, self.key)
+        self.table.set_rows([pod_table_row(row) for row in pod_rows(pods, now)])
+        self._show_events(state, job, pods, now)
+        self._update_status()
+
+    def _show_conditions(self, job: KubeObject, now: datetime) -> None:
+        rows = []
+        for condition in job_conditions(job.raw):
+            changed = condition.last_transition
+            rows.append(
+                (
+                    condition.type,
+                    condition.status,
+                    condition.reason,
+                    human_duration(now - changed) if changed else "",
+                    condition.message,
+                )
+            )
+        self.query_one("#conditions", StaticTable).show_rows(rows)
+
+    def _show_events(self, state: AppState, job: KubeObject, pods: tuple[KubeObject, ...], now: datetime) -> None:
+        related = list(object_events(state, job.namespace, HYPERPOD_PYTORCH_JOBS.kind, job.name))
+        for pod in pods:
+            related.extend(object_events(state, pod.namespace, PODS.kind, pod.name))
+        related.sort(key=_event_time_key)
+        rows = []
+        for event in related[-EVENT_LIMIT:]:
+            raw = event.raw
+            involved = raw.get("involvedObject") or {}
+            seen = parse_time(raw.get("lastTimestamp") or raw.get("eventTime") or "")
+            count = int(raw.get("count") or 1)
+            when = human_duration(now - seen) if seen else ""
+            rows.append(
+                (
+                    f"{when} (x{count})" if count > 1 else when,
+                    raw.get("type", ""),
+                    raw.get("reason", ""),
+                    f"{str(involved.get('kind', '')).lower()}/{involved.get('name', '')}",
+                    raw.get("message", ""),
+                )
+            )
+        table = self.query_one("#events", StaticTable)
+        if table.show_rows(rows):
+            table.scroll_end(animate=False)
+
+    def _selected_pod(self) -> str | None:
+        return self.table.selected_key
+
+    @on(DataTable.RowSelected, "#pods")
+    def _pod_selected(self) -> None:
+        self.action_logs()
+
+    def action_logs(self) -> None:
+        from hyptui.screens.pod_log import PodLogScreen
+
+        pod = self._selected_pod()
+        if pod is not None:
+            self.app.push_screen(PodLogScreen(self.key[0], pod))
+
+    def action_yaml(self) -> None:
+        from hyptui.screens.yaml_view import YamlScreen
+
+        if self._job is not None:
+            job = self._job
+            self.app.push_screen(YamlScreen(f"{HYPERPOD_PYTORCH_JOBS.kind} {job.namespace}/{job.name}", job.raw))
+
+    def action_delete(self) -> None:
+        namespace, name = self.key
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.hyptui.delete_object(HYPERPOD_PYTORCH_JOBS, namespace, name)
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmModal(f"Delete HyperPodPyTorchJob {name} in {namespace}?\nIts pods are deleted with it."),
+            confirmed,
+        )
+
+
+def _spec_table(job: KubeObject) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    for label, value in job_spec_summary(job.raw):
+        table.add_row(label, value)
+    return table
+
+
+def _event_time_key(event: KubeObject) -> str:
+    raw = event.raw
+    return str(raw.get("lastTimestamp") or raw.get("eventTime") or "")

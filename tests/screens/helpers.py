@@ -1,0 +1,67 @@
+"""Driving the app against the embedded cluster: build it, wait for live data, read the table."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from hyptui.screens.app import HyptuiApp
+from hyptui.screens.resource_table import ResourceTable
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.kube.target import KubeTarget
+from hyptui.sim.cluster import EmbeddedCluster
+from hyptui.store.state import WatchPhase
+
+WAIT_SECONDS = 10.0  # generous: a bound on a hang, not a performance claim
+
+
+def make_app(cluster: EmbeddedCluster, kubeconfig: Path, *, readonly: bool = False) -> HyptuiApp:
+    return HyptuiApp(KubeTarget(kubeconfig=kubeconfig, all_namespaces=True), readonly=readonly, clock=cluster.clock.now)
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+def widget_text(widget: Widget) -> str:
+    """What the widget shows on screen, as plain text."""
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(line.text for line in lines)
+
+
+def all_live(app: HyptuiApp) -> bool:
+    watches = app.store.state.watches
+    return bool(watches) and all(status.phase is WatchPhase.LIVE for status in watches.values())
+
+
+def table_keys(app: HyptuiApp, selector: str = "ResourceTable") -> list[str]:
+    table = app.screen.query_one(selector, ResourceTable)
+    return [str(key.value) for key in table.rows]
+
+
+def cell(app: HyptuiApp, row_key: str, column: str, selector: str = "ResourceTable") -> str:
+    table = app.screen.query_one(selector, ResourceTable)
+    return str(table.get_cell(row_key, column))
+
+
+def cluster_job_keys(cluster: EmbeddedCluster) -> set[str]:
+    jobs, _ = cluster.store.list(HYPERPOD_PYTORCH_JOBS)
+    return {f"{job['metadata']['namespace']}/{job['metadata']['name']}" for job in jobs}
+
+
+async def settle(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+    """Wait until every watch is live and the jobs table shows exactly the cluster's jobs."""
+    app = pilot.app
+    await wait_until(pilot, lambda: all_live(app), "every watch to go live")
+    await wait_until(pilot, lambda: set(table_keys(app)) == cluster_job_keys(cluster), "the jobs table to fill")
+    await asyncio.sleep(0)

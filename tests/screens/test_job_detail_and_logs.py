@@ -1,0 +1,119 @@
+"""Job detail (spec, conditions, pods, events), the pod log view and the YAML view, against the embedded cluster."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hyptui.screens.job_detail import JobDetailScreen
+from hyptui.screens.jobs import JobsScreen
+from hyptui.screens.log_view import LogView
+from hyptui.screens.pod_log import TAIL_LINES, PodLogScreen
+from hyptui.screens.resource_table import ResourceTable
+from hyptui.screens.static_table import StaticTable
+from hyptui.screens.yaml_view import YamlScreen
+
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
+from hyptui.sim.cluster import EmbeddedCluster
+from tests.screens.helpers import make_app, settle, table_keys, wait_until, widget_text
+
+
+def running_job_with_pods(cluster: EmbeddedCluster) -> tuple[str, str, list[str]]:
+    pods, _ = cluster.store.list(PODS, field_selector="status.phase=Running", label_selector="HPJob")
+    assert pods, "the seed should have a running training job"
+    namespace = pods[0]["metadata"]["namespace"]
+    job = pods[0]["metadata"]["labels"]["HPJob"]
+    names = sorted(p["metadata"]["name"] for p in pods if p["metadata"]["labels"]["HPJob"] == job)
+    return namespace, job, names
+
+
+async def open_job(pilot, cluster: EmbeddedCluster, namespace: str, job: str) -> None:
+    app = pilot.app
+    await settle(pilot, cluster)
+    table = app.screen.query_one(ResourceTable)
+    table.focus()
+    table.move_cursor(row=table_keys(app).index(f"{namespace}/{job}"))
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), "the job detail screen")
+
+
+async def test_job_detail_shows_spec_conditions_pods_and_events(frozen_cluster, kubeconfig: Path) -> None:
+    namespace, job, pods = running_job_with_pods(frozen_cluster)
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_job(pilot, frozen_cluster, namespace, job)
+        await wait_until(pilot, lambda: table_keys(app, "#pods") == pods, "the job's pods")
+        screen = app.screen
+        spec = widget_text(screen.query_one("#spec"))
+        stored = frozen_cluster.store.get(HYPERPOD_PYTORCH_JOBS, namespace, job)
+        image = stored["spec"]["replicaSpecs"][0]["template"]["spec"]["containers"][0]["image"]
+        assert re.search(r"Instance type +ml\.g5\.12xlarge", spec) and image[:30] in spec
+        conditions = screen.query_one("#conditions", StaticTable)
+        stored_types = [c["type"] for c in stored["status"]["conditions"]]
+        assert [str(conditions.get_row_at(i)[0]) for i in range(conditions.row_count)] == stored_types
+        await wait_until(pilot, lambda: screen.query_one("#events", StaticTable).row_count > 0, "events")
+        assert widget_text(screen.query_one("#title")).strip().endswith("· Running")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), "going back to the jobs")
+
+
+async def test_pod_log_follows_searches_and_goes_back(frozen_cluster, kubeconfig: Path) -> None:
+    namespace, job, pods = running_job_with_pods(frozen_cluster)
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_job(pilot, frozen_cluster, namespace, job)
+        await wait_until(pilot, lambda: table_keys(app, "#pods") == pods, "the job's pods")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PodLogScreen), "the log screen")
+        view = app.screen.query_one(LogView)
+        await wait_until(pilot, lambda: view.line_count > 0, "log lines")
+        stored = frozen_cluster.store.get(PODS, namespace, pods[0])
+        container = stored["spec"]["containers"][0]["name"]
+        expected = [
+            line.rstrip("\n") for line in frozen_cluster.logs.read(namespace, pods[0], container, tail_lines=TAIL_LINES)
+        ]
+        await wait_until(pilot, lambda: list(view.lines) == expected, "the whole log so far")
+
+        before = view.line_count
+        frozen_cluster.advance(60)
+        await wait_until(pilot, lambda: view.line_count > before, "new lines while following")
+        assert view.follow
+        await pilot.press("f")
+        assert not view.follow
+
+        await pilot.press("slash", *"loss")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert view.match_count == sum("loss" in line.lower() for line in view.lines) > 0
+
+        def shown_match() -> tuple[int, int]:
+            found = re.search(r"match (\d+)/(\d+)", widget_text(app.screen.query_one("StatusLine")))
+            assert found, "the status line should say which match is shown"
+            return int(found[1]), int(found[2])
+
+        ordinal, total = shown_match()
+        assert total == view.match_count
+        assert "loss" in view.lines[int(view.scroll_offset.y)].lower()
+        await pilot.press("n")
+        assert shown_match() == (ordinal % total + 1, total)
+        await pilot.press("N")
+        assert shown_match() == (ordinal, total)
+
+        await pilot.press("escape")  # the first escape closes the search, the second goes back
+        await pilot.pause()
+        assert isinstance(app.screen, PodLogScreen) and view.match_count == 0
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), "back to the job")
+
+
+async def test_yaml_view_shows_the_object(frozen_cluster, kubeconfig: Path) -> None:
+    namespace, job, _ = running_job_with_pods(frozen_cluster)
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_job(pilot, frozen_cluster, namespace, job)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, YamlScreen), "the YAML screen")
+        assert f"  name: {job}\n" in app.screen.yaml_text
+        assert "managedFields" not in app.screen.yaml_text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), "back to the job")
