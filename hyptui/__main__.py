@@ -1,0 +1,5 @@
+import sys
+
+from hyptui.cli import main
+
+sys.exit(main())

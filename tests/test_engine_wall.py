@@ -1,0 +1,43 @@
+"""The engine (everything under hyptui/ except the installed screens and themes) never imports Textual."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ENGINE = Path(__file__).resolve().parent.parent / "hyptui"
+
+
+def _engine_modules() -> list[str]:
+    modules = []
+    for path in sorted(ENGINE.rglob("*.py")):
+        parts = path.relative_to(ENGINE.parent).with_suffix("").parts
+        if parts[-1] == "__main__":
+            continue
+        modules.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return modules
+
+
+def test_no_engine_file_mentions_textual_in_an_import() -> None:
+    offenders = []
+    for path in ENGINE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(ENGINE.parent)}: {name}" for name in names if name.split(".")[0] == "textual"
+            ]
+    assert offenders == []
+
+
+def test_importing_every_engine_module_leaves_textual_unloaded() -> None:
+    modules = _engine_modules()
+    assert "hyptui.store.store" in modules and "hyptui.sim.cluster" in modules
+    script = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False", result.stderr
