@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from hyptui.themes import DEFAULT_THEME, STYLESHEET, THEMES, VARIABLE_DEFAULTS
 from textual.app import App
 from textual.binding import Binding
 from textual.signal import Signal
@@ -18,6 +17,7 @@ from hyptui.store.actions import Notice
 from hyptui.store.reducers import reduce_many
 from hyptui.store.state import EMPTY_STATE, AppState
 from hyptui.store.store import Store
+from hyptui.themes import DEFAULT_THEME, STYLESHEET, THEMES, VARIABLE_DEFAULTS
 
 Clock = Callable[[], datetime]
 

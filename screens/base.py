@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from hyptui.screens.connection_bar import ConnectionBar
 from textual.screen import Screen
 
+from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.store.state import AppState
 
 if TYPE_CHECKING:

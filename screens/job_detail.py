@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.connection_bar import ConnectionBar
-from hyptui.screens.jobs import JOBS_COLLECTION, TableScreen
-from hyptui.screens.resource_table import ResourceTable, TableRow
-from hyptui.screens.static_table import StaticTable
-from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +16,12 @@ from hyptui.columns import POD_COLUMNS
 from hyptui.job_spec import job_spec_summary
 from hyptui.job_status import job_conditions, job_status
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
+from hyptui.screens.confirm import ConfirmModal
+from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.jobs import JOBS_COLLECTION, TableScreen
+from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.static_table import StaticTable
+from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.store.selectors import PodRow, get_object, job_pods, object_events, pod_rows
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 

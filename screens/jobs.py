@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from hyptui.screens.base import LiveScreen
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.connection_bar import ConnectionBar
-from hyptui.screens.resource_table import ResourceTable, TableRow
-from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +9,11 @@ from textual.widgets import DataTable, Footer, Input
 
 from hyptui.columns import JOB_COLUMNS
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.screens.base import LiveScreen
+from hyptui.screens.confirm import ConfirmModal
+from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.store.selectors import JobRow, get_object, job_rows
 from hyptui.store.state import AppState, ObjectKey
 

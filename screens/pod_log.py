@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from hyptui.screens.base import LiveScreen
-from hyptui.screens.connection_bar import ConnectionBar
-from hyptui.screens.log_view import LogView
-from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +11,10 @@ from textual.widgets import Footer, Input
 
 from hyptui.kinds import PODS
 from hyptui.kube.api import ApiRequestError
+from hyptui.screens.base import LiveScreen
+from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.log_view import LogView
+from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState
 

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
-from hyptui.screens.text_lines import ScreenTitle
 from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+
+from hyptui.screens.text_lines import ScreenTitle
 
 
 def object_yaml(obj: Mapping[str, Any]) -> str:

@@ -82,6 +82,10 @@ SEED_JOBS = (
         fail_after=timedelta(minutes=15),
         fail_count=2,
     ),
+    # Submitted just before the demo starts: pulls its image, runs within the first minute, completes in a few.
+    SeedJob(
+        "llama3-1-8b-eval", "team-b", timedelta(seconds=10), timedelta(minutes=4), priority="experimentation-priority"
+    ),
 )
 
 

@@ -7,14 +7,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.resource_table import ResourceTable
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.kube.target import KubeTarget
+from hyptui.screens.app import HyptuiApp
+from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.store.state import WatchPhase
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.screens.job_detail import JobDetailScreen
 from hyptui.screens.jobs import JobsScreen
 from hyptui.screens.log_view import LogView
@@ -12,8 +13,6 @@ from hyptui.screens.pod_log import TAIL_LINES, PodLogScreen
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.screens.static_table import StaticTable
 from hyptui.screens.yaml_view import YamlScreen
-
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import make_app, settle, table_keys, wait_until, widget_text
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.resource_table import ResourceTable
 from kubernetes import client
 
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.screens.jobs import JobsScreen
+from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.sim.errors import ApiError
 from tests.screens.helpers import cell, cluster_job_keys, make_app, settle, table_keys, wait_until, widget_text

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from hyptui.kinds import PODS
 from hyptui.screens.job_detail import JobDetailScreen
 from hyptui.screens.log_view import LogView
 from hyptui.screens.pod_log import TAIL_LINES, PodLogScreen
-
-from hyptui.kinds import PODS
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START

@@ -81,6 +81,7 @@ def test_jobs_show_every_state_at_once() -> None:
         "llama3-1-8b-fsdp": "Running",
         "llama3-3-70b-lora": "Created",
         "qwen3-4b-thinking-fsdp": "Running",
+        "llama3-1-8b-eval": "Created",
     }
     for job in sim.store.list(HYPERPOD_PYTORCH_JOBS)[0]:
         assert datetime.fromisoformat(job["metadata"]["creationTimestamp"]) < START
@@ -89,6 +90,22 @@ def test_jobs_show_every_state_at_once() -> None:
     running = sim.store.list(PODS, TEAM_A, label_selector="HPJob=llama3-1-8b-fsdp")[0]
     assert [p["status"]["phase"] for p in running] == ["Running", "Running"]
     assert "step " in "".join(sim.logs.read(TEAM_A, "llama3-1-8b-fsdp-pod-1", "pytorch-job-container"))
+
+
+def test_the_just_submitted_job_moves_within_the_first_minutes_of_a_demo() -> None:
+    sim = seeded()
+    pods = sim.store.list(PODS, TEAM_B, label_selector="HPJob=llama3-1-8b-eval")[0]
+    assert [p["status"]["phase"] for p in pods] == ["Pending"]  # pulling its image
+    seen = []
+    for _ in range(10 * 60):
+        sim.clock.advance(1)
+        sim.operator.tick(sim.clock.now())
+        status = statuses(sim.store)["llama3-1-8b-eval"]
+        if not seen or seen[-1][1] != status:
+            seen.append(((sim.clock.now() - START).total_seconds(), status))
+    assert [status for _, status in seen] == ["Created", "Running", "Completed"]
+    running_at, completed_at = seen[1][0], seen[2][0]
+    assert running_at <= 60 and completed_at <= 6 * 60
 
 
 def test_the_big_job_is_pending_for_gpus() -> None:

@@ -1,0 +1,59 @@
+"""The help screen lists the keys the screen beneath answers to; the log view's buffer is bounded and counts drops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+from hyptui.screens.help import HelpScreen
+from hyptui.screens.jobs import JobsScreen
+from hyptui.screens.log_view import LogView
+from tests.screens.helpers import make_app, settle, wait_until, widget_text
+
+
+async def help_text(pilot) -> str:
+    await pilot.press("question_mark")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help screen")
+    text = widget_text(pilot.app.screen.query_one("Static"))
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, JobsScreen), "closing help")
+    return text
+
+
+async def test_help_lists_the_screens_keys(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        text = await help_text(pilot)
+        for key, action in [("/", "Filter"), ("^d", "Delete"), ("y", "YAML"), ("q", "Quit"), ("o", "Order")]:
+            assert any(line.split()[:2] == [key, action] for line in text.splitlines() if line.split()), (key, text)
+
+
+async def test_help_in_readonly_mode_hides_delete(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig, readonly=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        text = await help_text(pilot)
+        assert "Filter" in text and "Delete" not in text
+
+
+class LogApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield LogView(max_lines=5)
+
+
+async def test_log_view_keeps_the_newest_lines_and_counts_the_dropped() -> None:
+    app = LogApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(LogView)
+        view.append_lines([f"line {i}" for i in range(8)])
+        await pilot.pause()
+        assert view.lines == tuple(f"line {i}" for i in range(3, 8))
+        assert (view.line_count, view.dropped) == (5, 3)
+        assert view.search("line [67]") == 2
+        view.append_lines([f"line {i}" for i in range(8, 12)])
+        assert view.lines[0] == "line 7" and view.dropped == 7
+        assert view.match_count == 1  # "line 6" left the buffer, and its match with it
+        view.clear_lines()
+        assert (view.line_count, view.dropped) == (0, 0)
