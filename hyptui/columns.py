@@ -13,7 +13,6 @@ class ColumnSpec:
     width: int  # the width it gets; a flexible column's minimum
     priority: int = 0  # 0 always shows; higher numbers drop first when space runs out
     flex_max: int = 0  # >0: the column grows into spare width, up to this many cells
-    numeric: bool = False  # right-aligned
     toned: bool = False  # coloured by how alarming its text is (see hyptui.tones)
 
 
@@ -45,16 +44,16 @@ JOB_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("name", "NAME", 24, flex_max=48),
     ColumnSpec("namespace", "NAMESPACE", 18, priority=2),
     ColumnSpec("status", "STATUS", 10, toned=True),
-    ColumnSpec("ready", "READY", 5, numeric=True),
-    ColumnSpec("restarts", "RESTARTS", 8, priority=1, numeric=True),
-    ColumnSpec("age", "AGE", 6, numeric=True),
+    ColumnSpec("ready", "READY", 5),
+    ColumnSpec("restarts", "RESTARTS", 8, priority=1),
+    ColumnSpec("age", "AGE", 6),
 )
 
 POD_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("name", "NAME", 24, flex_max=48),
     ColumnSpec("node", "NODE", 28, priority=2),  # hyperpod-i-<17 hex>
     ColumnSpec("status", "STATUS", 17, toned=True),
-    ColumnSpec("ready", "READY", 5, priority=1, numeric=True),
-    ColumnSpec("restarts", "RESTARTS", 12, priority=1, numeric=True),
-    ColumnSpec("age", "AGE", 6, numeric=True),
+    ColumnSpec("ready", "READY", 5, priority=1),
+    ColumnSpec("restarts", "RESTARTS", 12, priority=1),
+    ColumnSpec("age", "AGE", 6),
 )

@@ -22,7 +22,7 @@ from hyptui.screens.jobs import JOBS_COLLECTION, TableScreen
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.static_table import StaticTable
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import PodRow, get_object, job_pods, object_events, pod_rows
+from hyptui.store.selectors import PodRow, event_order, get_object, job_pods, object_events, pod_rows
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 
 EVENT_LIMIT = 50
@@ -117,7 +117,7 @@ class JobDetailScreen(TableScreen):
         related = list(object_events(state, job.namespace, HYPERPOD_PYTORCH_JOBS.kind, job.name))
         for pod in pods:
             related.extend(object_events(state, pod.namespace, PODS.kind, pod.name))
-        related.sort(key=_event_time_key)
+        related.sort(key=event_order)
         rows = []
         for event in related[-EVENT_LIMIT:]:
             raw = event.raw
@@ -180,8 +180,3 @@ def _spec_table(job: KubeObject) -> Table:
     for label, value in job_spec_summary(job.raw):
         table.add_row(label, value)
     return table
-
-
-def _event_time_key(event: KubeObject) -> str:
-    raw = event.raw
-    return str(raw.get("lastTimestamp") or raw.get("eventTime") or "")

@@ -158,7 +158,8 @@ class ResourceTable(DataTable):
         style: Style | str = ""
         if spec.toned and (tone := tone_of(value)) is not Tone.PLAIN:
             style = self.get_component_rich_style(f"tone--{tone.value}", partial=True)
-        return Text(value, style=style, justify="right" if spec.numeric else "left", no_wrap=True, overflow="ellipsis")
+        # left-aligned like kubectl, so numbers read the same here and there
+        return Text(value, style=style, no_wrap=True, overflow="ellipsis")
 
     def _refresh_table(self) -> None:
         width = self.scrollable_content_region.width or self.size.width

@@ -75,11 +75,16 @@ class EmbeddedCluster:
         return write_sim_kubeconfig(path, self.url)
 
     def _run_ticker(self) -> None:
+        last_failure = ""
         while not self._stop.wait(TICK_SECONDS):
             try:
                 self.tick()
-            except Exception:  # a controller bug must not freeze the whole cluster; it shows in the log and retries
-                log.exception("controller tick failed")
+            except Exception as error:  # a controller bug must not freeze the whole cluster; logged once, retried
+                if repr(error) != last_failure:
+                    log.exception("controller tick failed")
+                last_failure = repr(error)
+            else:
+                last_failure = ""
 
     def __enter__(self) -> EmbeddedCluster:
         return self.start()

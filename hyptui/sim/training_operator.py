@@ -25,6 +25,7 @@ from typing import Any
 
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
 from hyptui.sim.clock import rfc3339
+from hyptui.sim.errors import ApiError
 from hyptui.sim.events import EventRecorder, object_reference
 from hyptui.sim.logs import LogStore
 from hyptui.sim.pod_placement import place_pod, pod_requests
@@ -214,6 +215,7 @@ class TrainingOperator:
         self._events = EventRecorder(store)
         self._pull_seconds: dict[str, int] = {}  # pod uid → how long the kubelet takes to pull its image
         self._scheduling_attempts: dict[str, datetime] = {}  # pod uid → last failed attempt
+        self._create_attempts: dict[str, datetime] = {}  # job uid → last pod create the API server refused
         self._operator_pod: tuple[str, str] | None = None
         self._unsubscribe = store.subscribe(self._on_change)
 
@@ -413,7 +415,18 @@ class _JobReconciler:
         for replica in self.replicas:
             if (self.namespace, replica.name) in self.cluster:
                 continue
-            pod = self.store.create(PODS, self._pod_manifest(replica), self.namespace)
+            uid = self.job["metadata"]["uid"]
+            refused = self.op._create_attempts.get(uid)
+            if refused is not None and (self.now - refused).total_seconds() < SCHEDULING_RETRY_SECONDS:
+                continue
+            try:
+                pod = self.store.create(PODS, self._pod_manifest(replica), self.namespace)
+            except ApiError as error:
+                # A pod template the API server rejects: reported on the job and retried with back-off, as the
+                # real controller does, instead of failing every pass.
+                self.op._create_attempts[uid] = self.now
+                self._job_event("Warning", "FailedCreatePod", f"Error creating: {error.message}", self.now)
+                continue
             self.cluster[(self.namespace, replica.name)] = pod
             at = _parse_time(pod["metadata"]["creationTimestamp"])
             self._job_event("Normal", "SuccessfulCreatePod", f"Created pod: {replica.name}", at)

@@ -82,7 +82,8 @@ def _involved_object(event: KubeObject) -> tuple[str, str, str] | None:
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
-def _event_order(event: KubeObject) -> tuple[datetime, str]:
+def event_order(event: KubeObject) -> tuple[datetime, int]:
+    """Oldest first; events within the same second keep the order they were written in (resourceVersion)."""
     raw = event.raw
     # kubectl sorts by lastTimestamp; events.k8s.io-style events only carry eventTime.
     seen = (
@@ -90,7 +91,8 @@ def _event_order(event: KubeObject) -> tuple[datetime, str]:
         or parse_time(raw.get("eventTime"))
         or parse_time(raw.get("firstTimestamp"))
     )
-    return (seen or event.created or _EARLIEST, event.name)
+    version = int(event.resource_version) if event.resource_version.isdigit() else 0
+    return (seen or event.created or _EARLIEST, version)
 
 
 def _by_name(obj: KubeObject) -> str:
@@ -98,7 +100,7 @@ def _by_name(obj: KubeObject) -> str:
 
 
 _pods_by_job = _GroupIndex(_job_of_pod, _by_name)
-_events_by_object = _GroupIndex(_involved_object, _event_order)
+_events_by_object = _GroupIndex(_involved_object, event_order)
 
 
 def get_object(state: AppState, kind: str, key: ObjectKey) -> KubeObject | None:

@@ -19,6 +19,7 @@ from hyptui.sim.training_operator import (
     DURATION_ANNOTATION,
     FAIL_AFTER_ANNOTATION,
     FAIL_COUNT_ANNOTATION,
+    SCHEDULING_RETRY_SECONDS,
     TrainingOperator,
 )
 
@@ -415,3 +416,19 @@ def test_one_long_tick_replays_what_many_short_ticks_do() -> None:
     coarse.run(900, step=900)
     assert hyp_status(coarse.job()) == "Completed"
     assert snapshot(coarse, ("llama-pod-0",)) == snapshot(fine, ("llama-pod-0",))
+
+
+def test_a_pod_template_the_server_rejects_is_reported_not_fatal(sim: Sim) -> None:
+    job = pytorch_job("no-containers", replicas=1)
+    job["spec"]["replicaSpecs"][0]["template"]["spec"]["containers"] = []
+    submit(sim, job)
+    sim.run(3)
+
+    def refusals() -> list[dict]:
+        return [e for e in sim.events("no-containers") if e["reason"] == "FailedCreatePod"]
+
+    assert [(e["type"], e["count"]) for e in refusals()] == [("Warning", 1)]
+    assert "spec.containers: Required value" in refusals()[0]["message"]
+    sim.run(SCHEDULING_RETRY_SECONDS)
+    assert refusals()[0]["count"] == 2  # retried with back-off, not on every pass
+    assert sim.store.list(PODS, NS, label_selector="HPJob=no-containers")[0] == []
