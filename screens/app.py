@@ -15,7 +15,7 @@ from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
 from hyptui.store.actions import Notice
 from hyptui.store.reducers import reduce_many
-from hyptui.store.state import EMPTY_STATE, AppState
+from hyptui.store.state import EMPTY_STATE, AppState, KubeObject
 from hyptui.store.store import Store
 from hyptui.themes import DEFAULT_THEME, STYLESHEET, THEMES, VARIABLE_DEFAULTS
 
@@ -75,6 +75,29 @@ class HyptuiApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def show_yaml(self, kind: ResourceKind, obj: KubeObject) -> None:
+        from hyptui.screens.yaml_view import YamlScreen
+
+        where = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
+        self.push_screen(YamlScreen(f"{kind.kind} {where}", obj.raw))
+
+    def confirm_delete(
+        self, kind: ResourceKind, namespace: str | None, name: str, *, consequence: str = "", then=None
+    ) -> None:
+        """Ask first; on yes, delete and run `then` (e.g. leave a detail screen of the deleted object)."""
+        from hyptui.screens.confirm import ConfirmModal
+
+        where = f" in {namespace}" if namespace else ""
+        question = f"Delete {kind.kind} {name}{where}?" + (f"\n{consequence}" if consequence else "")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.delete_object(kind, namespace, name)
+                if then is not None:
+                    then()
+
+        self.push_screen(ConfirmModal(question), answered)
 
     def delete_object(self, kind: ResourceKind, namespace: str | None, name: str) -> None:
         """Delete in the background; failures reach the user as a notice, never as a crash."""

@@ -16,9 +16,8 @@ from hyptui.columns import POD_COLUMNS
 from hyptui.job_spec import job_spec_summary
 from hyptui.job_status import job_conditions, job_status
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
-from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.connection_bar import ConnectionBar
-from hyptui.screens.jobs import JOBS_COLLECTION, TableScreen
+from hyptui.screens.jobs import JOBS_COLLECTION, POD_CASCADE, TableScreen
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.static_table import StaticTable
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -153,24 +152,11 @@ class JobDetailScreen(TableScreen):
             self.app.push_screen(PodLogScreen(self.key[0], pod))
 
     def action_yaml(self) -> None:
-        from hyptui.screens.yaml_view import YamlScreen
-
         if self._job is not None:
-            job = self._job
-            self.app.push_screen(YamlScreen(f"{HYPERPOD_PYTORCH_JOBS.kind} {job.namespace}/{job.name}", job.raw))
+            self.hyptui.show_yaml(HYPERPOD_PYTORCH_JOBS, self._job)
 
     def action_delete(self) -> None:
-        namespace, name = self.key
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.hyptui.delete_object(HYPERPOD_PYTORCH_JOBS, namespace, name)
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmModal(f"Delete HyperPodPyTorchJob {name} in {namespace}?\nIts pods are deleted with it."),
-            confirmed,
-        )
+        self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, *self.key, consequence=POD_CASCADE, then=self.app.pop_screen)
 
 
 def _spec_table(job: KubeObject) -> Table:

@@ -10,7 +10,6 @@ from textual.widgets import DataTable, Footer, Input
 from hyptui.columns import JOB_COLUMNS
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.screens.base import LiveScreen
-from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -18,6 +17,7 @@ from hyptui.store.selectors import JobRow, get_object, job_rows
 from hyptui.store.state import AppState, ObjectKey
 
 JOBS_COLLECTION = HYPERPOD_PYTORCH_JOBS.key
+POD_CASCADE = "Its pods are deleted with it."
 
 
 def job_table_row(row: JobRow) -> TableRow:
@@ -152,24 +152,12 @@ class JobsScreen(TableScreen):
             self.app.push_screen(JobDetailScreen(key))
 
     def action_yaml(self) -> None:
-        from hyptui.screens.yaml_view import YamlScreen
-
         key = self._selected()
         job = get_object(self.hyptui.store.state, JOBS_COLLECTION, key) if key else None
         if job is not None:
-            self.app.push_screen(YamlScreen(f"{HYPERPOD_PYTORCH_JOBS.kind} {job.namespace}/{job.name}", job.raw))
+            self.hyptui.show_yaml(HYPERPOD_PYTORCH_JOBS, job)
 
     def action_delete(self) -> None:
         key = self._selected()
-        if key is None:
-            return
-        namespace, name = key
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.hyptui.delete_object(HYPERPOD_PYTORCH_JOBS, namespace, name)
-
-        self.app.push_screen(
-            ConfirmModal(f"Delete HyperPodPyTorchJob {name} in {namespace}?\nIts pods are deleted with it."),
-            confirmed,
-        )
+        if key is not None:
+            self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, *key, consequence=POD_CASCADE)

@@ -782,13 +782,7 @@ class _JobReconciler:
             f"its maximum number of retries ({retries})."
         )
 
-        def failed(status: dict) -> None:
-            for kind in ("PodsRunning", "Running", "Restarting"):
-                set_condition(status, kind, _FALSE, f"{_KIND}Failed", message, at, add=False)
-            set_condition(status, "Failed", _TRUE, f"{_KIND}Failed", message, at)
-            status["completionTime"] = rfc3339(at)
-
-        self._update_status(failed)
+        self._update_status(_finished("Failed", f"{_KIND}Failed", message, at))
         for pod, _ in runs:
             self._update_pod(pod, _finish_pod("Failed", at))
         self._job_event("Warning", f"{_KIND}Failed", message, at)
@@ -828,13 +822,7 @@ class _JobReconciler:
             self._update_pod(pod, _finish_pod("Succeeded", at))
         message = f"{_KIND} {self.name} is successfully completed."
 
-        def completed(status: dict) -> None:
-            for kind in ("PodsRunning", "Running", "Restarting"):
-                set_condition(status, kind, _FALSE, f"{_KIND}Succeeded", message, at, add=False)
-            set_condition(status, "Completed", _TRUE, f"{_KIND}Succeeded", message, at)
-            status["completionTime"] = rfc3339(at)
-
-        self._update_status(completed)
+        self._update_status(_finished("Completed", f"{_KIND}Succeeded", message, at))
         self._job_event("Normal", f"{_KIND}Succeeded", message, at)
         self.op.operator_log(at, "Job completed", self.job)
         self._clean_pods()
@@ -850,6 +838,18 @@ class _JobReconciler:
 
 
 _CONDITION_ORDER = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
+
+
+def _finished(condition: str, reason: str, message: str, at: datetime) -> Callable[[dict], None]:
+    """The job's end: the running conditions turn False and `condition` (Completed or Failed) becomes the last True."""
+
+    def finish(status: dict) -> None:
+        for kind in ("PodsRunning", "Running", "Restarting"):
+            set_condition(status, kind, _FALSE, reason, message, at, add=False)
+        set_condition(status, condition, _TRUE, reason, message, at)
+        status["completionTime"] = rfc3339(at)
+
+    return finish
 
 
 def _sort_pod_conditions(pod: dict) -> None:

@@ -26,7 +26,9 @@ def running_job_with_pods(cluster: EmbeddedCluster) -> tuple[str, str, list[str]
     return namespace, job, names
 
 
-async def open_job(pilot, cluster: EmbeddedCluster, namespace: str, job: str) -> None:
+async def open_running_job(pilot, cluster: EmbeddedCluster) -> tuple[str, str, list[str]]:
+    """From the jobs list to the detail of a running job, once its pods show; returns (namespace, job, pods)."""
+    namespace, job, pods = running_job_with_pods(cluster)
     app = pilot.app
     await settle(pilot, cluster)
     table = app.screen.query_one(ResourceTable)
@@ -34,14 +36,27 @@ async def open_job(pilot, cluster: EmbeddedCluster, namespace: str, job: str) ->
     table.move_cursor(row=table_keys(app).index(f"{namespace}/{job}"))
     await pilot.press("enter")
     await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), "the job detail screen")
+    await wait_until(pilot, lambda: table_keys(app, "#pods") == pods, "the job's pods")
+    return namespace, job, pods
+
+
+async def open_first_pod_log(pilot, cluster: EmbeddedCluster) -> tuple[str, str, LogView]:
+    """On to the first pod's log, once all of it has arrived; returns (namespace, pod, the log view)."""
+    namespace, _, pods = await open_running_job(pilot, cluster)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, PodLogScreen), "the log screen")
+    view = pilot.app.screen.query_one(LogView)
+    container = cluster.store.get(PODS, namespace, pods[0])["spec"]["containers"][0]["name"]
+    stored = cluster.logs.read(namespace, pods[0], container, tail_lines=TAIL_LINES)
+    expected = [line.rstrip("\n") for line in stored]
+    await wait_until(pilot, lambda: list(view.lines) == expected, "the whole log so far")
+    return namespace, pods[0], view
 
 
 async def test_job_detail_shows_spec_conditions_pods_and_events(frozen_cluster, kubeconfig: Path) -> None:
-    namespace, job, pods = running_job_with_pods(frozen_cluster)
     app = make_app(frozen_cluster, kubeconfig)
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_job(pilot, frozen_cluster, namespace, job)
-        await wait_until(pilot, lambda: table_keys(app, "#pods") == pods, "the job's pods")
+        namespace, job, _ = await open_running_job(pilot, frozen_cluster)
         screen = app.screen
         spec = widget_text(screen.query_one("#spec"))
         stored = frozen_cluster.store.get(HYPERPOD_PYTORCH_JOBS, namespace, job)
@@ -57,21 +72,9 @@ async def test_job_detail_shows_spec_conditions_pods_and_events(frozen_cluster, 
 
 
 async def test_pod_log_follows_searches_and_goes_back(frozen_cluster, kubeconfig: Path) -> None:
-    namespace, job, pods = running_job_with_pods(frozen_cluster)
     app = make_app(frozen_cluster, kubeconfig)
     async with app.run_test(size=(160, 45)) as pilot:
-        await open_job(pilot, frozen_cluster, namespace, job)
-        await wait_until(pilot, lambda: table_keys(app, "#pods") == pods, "the job's pods")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, PodLogScreen), "the log screen")
-        view = app.screen.query_one(LogView)
-        await wait_until(pilot, lambda: view.line_count > 0, "log lines")
-        stored = frozen_cluster.store.get(PODS, namespace, pods[0])
-        container = stored["spec"]["containers"][0]["name"]
-        expected = [
-            line.rstrip("\n") for line in frozen_cluster.logs.read(namespace, pods[0], container, tail_lines=TAIL_LINES)
-        ]
-        await wait_until(pilot, lambda: list(view.lines) == expected, "the whole log so far")
+        _, _, view = await open_first_pod_log(pilot, frozen_cluster)
 
         before = view.line_count
         frozen_cluster.advance(60)
@@ -106,13 +109,27 @@ async def test_pod_log_follows_searches_and_goes_back(frozen_cluster, kubeconfig
 
 
 async def test_yaml_view_shows_the_object(frozen_cluster, kubeconfig: Path) -> None:
-    namespace, job, _ = running_job_with_pods(frozen_cluster)
     app = make_app(frozen_cluster, kubeconfig)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_job(pilot, frozen_cluster, namespace, job)
+        _, job, _ = await open_running_job(pilot, frozen_cluster)
         await pilot.press("y")
         await wait_until(pilot, lambda: isinstance(app.screen, YamlScreen), "the YAML screen")
         assert f"  name: {job}\n" in app.screen.yaml_text
         assert "managedFields" not in app.screen.yaml_text
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), "back to the job")
+
+
+async def test_deleting_from_the_detail_goes_back_to_the_list(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        namespace, job, _ = await open_running_job(pilot, frozen_cluster)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert f"Delete HyperPodPyTorchJob {job} in {namespace}?" in widget_text(app.screen.query_one("#question"))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), "the jobs list")
+        await wait_until(pilot, lambda: f"{namespace}/{job}" not in table_keys(app), "the row to go")
+        names = {j["metadata"]["name"] for j in frozen_cluster.store.list(HYPERPOD_PYTORCH_JOBS, namespace)[0]}
+        assert job not in names
+        assert frozen_cluster.store.list(PODS, namespace, label_selector=f"HPJob={job}")[0] == []
