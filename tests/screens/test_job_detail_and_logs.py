@@ -126,7 +126,8 @@ async def test_deleting_from_the_detail_goes_back_to_the_list(frozen_cluster, ku
         namespace, job, _ = await open_running_job(pilot, frozen_cluster)
         await pilot.press("ctrl+d")
         await pilot.pause()
-        assert f"Delete HyperPodPyTorchJob {job} in {namespace}?" in widget_text(app.screen.query_one("#question"))
+        question = " ".join(widget_text(app.screen.query_one("#question")).split())  # the modal wraps long lines
+        assert f"Delete HyperPodPyTorchJob {job} in {namespace}?" in question
         await pilot.press("y")
         await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), "the jobs list")
         await wait_until(pilot, lambda: f"{namespace}/{job}" not in table_keys(app), "the row to go")
