@@ -1,0 +1,25 @@
+"""Argument types shared by hyptui's subcommands, each rejecting bad input with the flag's name and what it allows."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--port must be a number from 0 to 65535, not {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"--port must be from 0 to 65535, not {value}")
+    return value
+
+
+def speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--speed must be a number such as 1 or 10, not {text!r}") from None
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"--speed must be above 0 and at most 1000, not {value:g}")
+    return value
