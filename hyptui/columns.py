@@ -57,3 +57,15 @@ POD_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("restarts", "RESTARTS", 12, priority=1),
     ColumnSpec("age", "AGE", 6),
 )
+
+NODE_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("name", "NAME", 28),
+    ColumnSpec("instance_type", "INSTANCE TYPE", 15),
+    ColumnSpec("group", "GROUP", 28, priority=3),
+    ColumnSpec("status", "STATUS", 10, priority=1, toned=True),
+    ColumnSpec("health", "HEALTH", 12, toned=True),
+    ColumnSpec("deep_health", "DEEP HEALTH", 11, priority=2, toned=True),
+    ColumnSpec("gpus", "GPUS", 5),
+    ColumnSpec("pods", "PODS", 4, priority=1),
+    ColumnSpec("age", "AGE", 6, priority=1),
+)

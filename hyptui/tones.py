@@ -13,9 +13,30 @@ class Tone(StrEnum):
     PLAIN = "plain"
 
 
-_BAD = {"Failed", "Error", "CrashLoopBackOff", "OOMKilled", "ImagePullBackOff", "ErrImagePull", "Evicted", "Unknown"}
-_WARN = {"Pending", "ContainerCreating", "Created", "Suspended", "Terminating", "Restarting", "PodInitializing"}
-_OK = {"Running", "Ready", "Schedulable", "True"}
+_BAD = {
+    "Failed",
+    "Error",
+    "CrashLoopBackOff",
+    "OOMKilled",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "Evicted",
+    "Unknown",
+    "NotReady",
+    "UnschedulablePendingReplacement",
+    "UnschedulablePendingReboot",
+}
+_WARN = {
+    "Pending",
+    "ContainerCreating",
+    "Created",
+    "Suspended",
+    "Terminating",
+    "Restarting",
+    "PodInitializing",
+    "Ready,SchedulingDisabled",
+}
+_OK = {"Running", "Ready", "Schedulable", "Passed", "True"}
 _IDLE = {"Completed", "Succeeded"}
 
 

@@ -1,23 +1,32 @@
-"""The hyptui app shell: owns the store and the gateway, fans state changes out to the screens."""
+"""The hyptui app shell: owns the store and the gateway, fans state changes out to the screens, and keeps one
+drill-down stack per section (jobs, nodes) reached by number keys, `:` commands or the palette."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
 from textual.signal import Signal
 
+from hyptui.command_line import Command, OpenSection, Quit, UseNamespace
 from hyptui.kinds import ResourceKind
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
+from hyptui.screens.jobs import JobsScreen
+from hyptui.screens.nodes import NodesScreen
+from hyptui.screens.verb_bindings import bindings
+from hyptui.screens.verb_palette import VerbCommands
 from hyptui.store.actions import Notice
 from hyptui.store.reducers import reduce_many
-from hyptui.store.state import EMPTY_STATE, AppState, KubeObject
+from hyptui.store.state import EMPTY_STATE, AppState, KubeObject, ObjectKey
 from hyptui.store.store import Store
-from hyptui.themes import DEFAULT_THEME, STYLESHEET, THEMES, VARIABLE_DEFAULTS
+from hyptui.themes import DEFAULT_THEME, MONOCHROME_THEME, STYLESHEET, THEMES, VARIABLE_DEFAULTS
+from hyptui.user_config import UserConfig, load_user_config, remember_theme
 
 Clock = Callable[[], datetime]
 
@@ -29,10 +38,9 @@ def wall_clock() -> datetime:
 class HyptuiApp(App[int]):
     CSS_PATH = STYLESHEET
     TITLE = "hyptui"
-    BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-    ]
+    MODES = {"jobs": JobsScreen, "nodes": NodesScreen}
+    COMMANDS = App.COMMANDS | {VerbCommands}
+    BINDINGS = bindings("quit", "help", "command", "section_jobs", "section_nodes")
 
     def __init__(
         self,
@@ -41,40 +49,100 @@ class HyptuiApp(App[int]):
         readonly: bool = False,
         clock: Clock | None = None,
         title: str | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
+        self.config_path = config_path
+        self.settings, self._settings_problem = (
+            load_user_config(config_path) if config_path is not None else (UserConfig(), None)
+        )
+        self.readonly = readonly or self.settings.readonly
+        self.target = target
         self.store = Store(reduce_many, EMPTY_STATE)
-        self.gateway = KubeGateway(target, self.store.dispatch, readonly=readonly)
-        self.readonly = readonly
+        self.gateway = KubeGateway(target, self.store.dispatch, readonly=self.readonly)
         self.clock = clock or wall_clock
         self.state_changed: Signal[AppState] = Signal(self, "state-changed")
         if title:
             self.sub_title = title
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = DEFAULT_THEME
+        self.theme = self._initial_theme()
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    def _initial_theme(self) -> str:
+        chosen = self.settings.theme
+        if chosen and chosen in self.available_themes:
+            return chosen
+        if chosen:
+            self._settings_problem = f"theme {chosen!r} is not installed; using {DEFAULT_THEME}"
+        return MONOCHROME_THEME if os.environ.get("NO_COLOR") else DEFAULT_THEME
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
-        from hyptui.screens.jobs import JobsScreen
-
         self.store.attach(asyncio.get_running_loop())
         self.store.subscribe(self.state_changed.publish)
-        self.push_screen(JobsScreen())
-        self.run_worker(self.gateway.run(), name="kube-gateway", group="gateway", exit_on_error=False)
+        self.switch_mode("jobs")
+        self._start_gateway()
         # Ages move on even when nothing in the cluster does.
         self.set_interval(1.0, lambda: self.state_changed.publish(self.store.state))
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._settings_problem:
+            self.notify(self._settings_problem, severity="warning", timeout=8)
 
     def on_unmount(self) -> None:
         self.store.detach()
+
+    def _start_gateway(self) -> None:
+        self.run_worker(self.gateway.run(), name="kube-gateway", group="gateway", exclusive=True, exit_on_error=False)
+
+    def _remember_theme(self, theme) -> None:
+        if self.config_path is not None and not remember_theme(self.config_path, theme.name):
+            self.notify(f"{self.config_path} is not valid YAML; the theme was not saved", severity="warning")
+
+    # -- sections and the command line ----------------------------------------------------------------------
+
+    def action_section_jobs(self) -> None:
+        self.action_open_section("jobs")
+
+    def action_section_nodes(self) -> None:
+        self.action_open_section("nodes")
+
+    def action_open_section(self, section: str) -> None:
+        self.switch_mode(section)
+
+    def action_command(self) -> None:
+        from hyptui.screens.command_bar import CommandBar
+
+        self.push_screen(CommandBar(self.settings.aliases), self.run_command)
+
+    async def run_command(self, command: Command | None) -> None:
+        if isinstance(command, Quit):
+            self.exit(0)
+        elif isinstance(command, OpenSection):
+            await self.switch_mode(command.section)
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+            if command.filter:
+                self.screen.apply_filter(command.filter)
+        elif isinstance(command, UseNamespace):
+            self.use_namespace(command.namespace)
+
+    def use_namespace(self, namespace: str | None) -> None:
+        """Watch another namespace (None: all of them); the store drops the old scope's objects and relists."""
+        self.target = replace(self.target, namespace=namespace, all_namespaces=namespace is None)
+        self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
+        self._start_gateway()
 
     def action_help(self) -> None:
         from hyptui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    # -- verbs shared by the screens ------------------------------------------------------------------------
 
     def show_yaml(self, kind: ResourceKind, obj: KubeObject) -> None:
         from hyptui.screens.yaml_view import YamlScreen
@@ -83,17 +151,29 @@ class HyptuiApp(App[int]):
         self.push_screen(YamlScreen(f"{kind.kind} {where}", obj.raw))
 
     def confirm_delete(
-        self, kind: ResourceKind, namespace: str | None, name: str, *, consequence: str = "", then=None
+        self,
+        kind: ResourceKind,
+        targets: Sequence[ObjectKey],
+        *,
+        consequence: str = "",
+        then: Callable[[], object] | None = None,
     ) -> None:
-        """Ask first; on yes, delete and run `then` (e.g. leave a detail screen of the deleted object)."""
+        """One question for all targets; on yes, delete each and run `then` (e.g. leave a deleted object's detail)."""
         from hyptui.screens.confirm import ConfirmModal
 
-        where = f" in {namespace}" if namespace else ""
-        question = f"Delete {kind.kind} {name}{where}?" + (f"\n{consequence}" if consequence else "")
+        if len(targets) == 1:
+            namespace, name = targets[0]
+            question = f"Delete {kind.kind} {name}" + (f" in {namespace}?" if namespace else "?")
+        else:
+            listed = "\n".join(f"  {namespace}/{name}" if namespace else f"  {name}" for namespace, name in targets)
+            question = f"Delete these {len(targets)} {kind.plural}?\n{listed}"
+        if consequence:
+            question += f"\n{consequence}"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.delete_object(kind, namespace, name)
+                for namespace, name in targets:
+                    self.delete_object(kind, namespace or None, name)
                 if then is not None:
                     then()
 
@@ -101,6 +181,8 @@ class HyptuiApp(App[int]):
 
     def delete_object(self, kind: ResourceKind, namespace: str | None, name: str) -> None:
         """Delete in the background; failures reach the user as a notice, never as a crash."""
+        if self.readonly:  # the screens hide the verb; this keeps any other path from sending the request
+            return
 
         async def delete() -> None:
             try:
@@ -115,4 +197,7 @@ class HyptuiApp(App[int]):
 
 
 def run(target: KubeTarget, *, readonly: bool = False, clock: Clock | None = None, title: str | None = None) -> int:
-    return HyptuiApp(target, readonly=readonly, clock=clock, title=title).run() or 0
+    from hyptui.user_config import config_path
+
+    app = HyptuiApp(target, readonly=readonly, clock=clock, title=title, config_path=config_path())
+    return app.run() or 0

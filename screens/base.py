@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.verb_bindings import is_mutating
 from hyptui.store.state import AppState
 
 if TYPE_CHECKING:
@@ -26,6 +27,10 @@ class LiveScreen(Screen):
         for bar in self.query(ConnectionBar):
             bar.show(state)
         self.show_state(state)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Read-only mode hides every verb that would change the cluster, on every screen.
+        return not (self.hyptui.readonly and is_mutating(action))
 
     def show_state(self, state: AppState) -> None:
         """Redraw from `state`; called on mount, on every store change and once a second for ages."""

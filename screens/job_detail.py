@@ -7,7 +7,6 @@ from datetime import datetime
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -17,10 +16,12 @@ from hyptui.job_spec import job_spec_summary
 from hyptui.job_status import job_conditions, job_status
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.screens.connection_bar import ConnectionBar
-from hyptui.screens.jobs import JOBS_COLLECTION, POD_CASCADE, TableScreen
+from hyptui.screens.jobs import JOBS_COLLECTION, POD_CASCADE
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.static_table import StaticTable
+from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.verb_bindings import bindings
 from hyptui.store.selectors import PodRow, event_order, get_object, job_pods, object_events, pod_rows
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 
@@ -43,12 +44,7 @@ def pod_table_row(row: PodRow) -> TableRow:
 
 
 class JobDetailScreen(TableScreen):
-    BINDINGS = [
-        Binding("l", "logs", "Logs"),
-        Binding("y", "yaml", "YAML"),
-        Binding("ctrl+d", "delete", "Delete job"),
-        Binding("escape", "clear_filter", "Back"),
-    ]
+    BINDINGS = bindings("logs", "yaml", "delete")
 
     def __init__(self, key: ObjectKey) -> None:
         super().__init__()
@@ -75,9 +71,6 @@ class JobDetailScreen(TableScreen):
         self.table.border_title = "Pods"
         self.table.focus()
         super().on_mount()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "delete" and self.hyptui.readonly)
 
     def show_state(self, state: AppState) -> None:
         now = self.hyptui.clock()
@@ -156,7 +149,7 @@ class JobDetailScreen(TableScreen):
             self.hyptui.show_yaml(HYPERPOD_PYTORCH_JOBS, self._job)
 
     def action_delete(self) -> None:
-        self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, *self.key, consequence=POD_CASCADE, then=self.app.pop_screen)
+        self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, [self.key], consequence=POD_CASCADE, then=self.app.pop_screen)
 
 
 def _spec_table(job: KubeObject) -> Table:

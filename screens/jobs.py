@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input
 
 from hyptui.columns import JOB_COLUMNS
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
-from hyptui.screens.base import LiveScreen
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.verb_bindings import bindings
 from hyptui.store.selectors import JobRow, get_object, job_rows
 from hyptui.store.state import AppState, ObjectKey
 
@@ -40,83 +40,8 @@ def split_key(key: str) -> ObjectKey:
     return (namespace, name)
 
 
-class TableScreen(LiveScreen):
-    """A screen built around one ResourceTable: filter with `/`, sort with shift+←/→ and `o`."""
-
-    AUTO_FOCUS = "ResourceTable"  # not the (hidden) filter field, which would swallow every key
-
-    BINDINGS = [
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("shift+left", "sort_column(-1)", "Sort ←", show=False),
-        Binding("shift+right", "sort_column(1)", "Sort →", show=False),
-        Binding("o", "flip_order", "Order"),
-    ]
-
-    @property
-    def table(self) -> ResourceTable:
-        return self.query_one(ResourceTable)
-
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.add_class("-active")
-        field.focus()
-
-    def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        if field.value or field.has_class("-active"):
-            field.value = ""
-            field.remove_class("-active")
-            self.table.set_filter("")
-            self.table.focus()
-            self._update_status()
-        else:
-            self.dismiss_screen()
-
-    def dismiss_screen(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-
-    @on(ResourceTable.Refreshed)
-    def _table_refreshed(self) -> None:
-        self._update_status()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
-        self._update_status()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.table.focus()
-
-    def action_sort_column(self, step: int) -> None:
-        self.table.shift_sort_column(step)
-        self._update_status()
-
-    def action_flip_order(self) -> None:
-        self.table.flip_sort_order()
-        self._update_status()
-
-    def _update_status(self) -> None:
-        table = self.table
-        parts = [f"{table.shown_count} of {table.total_count}"]
-        query = self.query_one("#filter", Input).value
-        if query:
-            parts.append(f"filter {query!r}")
-        if table.sort_description:
-            parts.append(f"sorted by {table.sort_description}")
-        notice = self.hyptui.store.state.notice
-        if notice:
-            parts.append(notice)
-        self.query_one(StatusLine).update("  ·  ".join(parts))
-
-
 class JobsScreen(TableScreen):
-    BINDINGS = [
-        Binding("y", "yaml", "YAML"),
-        Binding("ctrl+d", "delete", "Delete"),
-    ]
+    BINDINGS = bindings("yaml", "delete")
 
     def compose(self) -> ComposeResult:
         yield ConnectionBar()
@@ -125,9 +50,6 @@ class JobsScreen(TableScreen):
         yield ResourceTable(JOB_COLUMNS, id="jobs")
         yield StatusLine()
         yield Footer()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "delete" and self.hyptui.readonly)
 
     def show_state(self, state: AppState) -> None:
         table = self.table
@@ -158,6 +80,6 @@ class JobsScreen(TableScreen):
             self.hyptui.show_yaml(HYPERPOD_PYTORCH_JOBS, job)
 
     def action_delete(self) -> None:
-        key = self._selected()
-        if key is not None:
-            self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, *key, consequence=POD_CASCADE)
+        targets = [split_key(key) for key in self.table.target_keys()]
+        if targets:
+            self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, targets, consequence=POD_CASCADE)

@@ -6,7 +6,6 @@ import asyncio
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Footer, Input
 
 from hyptui.kinds import PODS
@@ -15,6 +14,7 @@ from hyptui.screens.base import LiveScreen
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.log_view import LogView
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.verb_bindings import bindings
 from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState
 
@@ -25,14 +25,7 @@ RETRY_SECONDS = 2.0
 
 class PodLogScreen(LiveScreen):
     AUTO_FOCUS = "LogView"
-    BINDINGS = [
-        Binding("f", "toggle_follow", "Follow"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("n", "next_match", "Next", show=False),
-        Binding("N", "previous_match", "Prev", show=False),
-        Binding("r", "reload", "Reload"),
-        Binding("escape", "back", "Back"),
-    ]
+    BINDINGS = bindings("follow", "search", "next_match", "previous_match", "reload", "back")
 
     def __init__(self, namespace: str, pod: str, container: str | None = None) -> None:
         super().__init__()
@@ -109,7 +102,7 @@ class PodLogScreen(LiveScreen):
         parts.append(self._stream_state)
         self.query_one(StatusLine).update("  ·  ".join(parts))
 
-    def action_toggle_follow(self) -> None:
+    def action_follow(self) -> None:
         self.log_view.follow = not self.log_view.follow
         self._update_status()
 

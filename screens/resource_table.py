@@ -52,6 +52,9 @@ class RowFilter:
         return found != self.inverted
 
 
+MARK = "● "
+
+
 class ResourceTable(DataTable):
     class Refreshed(Message):
         """The rows shown changed (new data, filter, sort or size), so counts shown elsewhere are stale."""
@@ -70,6 +73,7 @@ class ResourceTable(DataTable):
         self._fitted: list[tuple[ColumnSpec, int]] = []
         self._shown_keys: list[str] = []
         self._shown_cells: dict[str, dict[str, str]] = {}
+        self._marked: set[str] = set()
 
     # -- inputs -------------------------------------------------------------------------------------------------
 
@@ -100,6 +104,17 @@ class ResourceTable(DataTable):
             index = 0 if step > 0 else len(keys) - 1
         self.sort_by(keys[index], self._sort_reverse)
 
+    def toggle_mark(self) -> None:
+        key = self.selected_key
+        if key is not None:
+            self._marked ^= {key}
+            self._refresh_table()
+            self.action_cursor_down()
+
+    def clear_marks(self) -> None:
+        self._marked.clear()
+        self._refresh_table()
+
     def flip_sort_order(self) -> None:
         self.sort_by(self._sort_key or self._specs[0].key, not self._sort_reverse)
 
@@ -110,6 +125,16 @@ class ResourceTable(DataTable):
         if not self._shown_keys or not 0 <= self.cursor_row < len(self._shown_keys):
             return None
         return self._shown_keys[self.cursor_row]
+
+    @property
+    def marked_keys(self) -> list[str]:
+        """Marked rows in table order; verbs act on these when there are any, else on the cursor row."""
+        return [key for key in self._shown_keys if key in self._marked]
+
+    def target_keys(self) -> list[str]:
+        if self.marked_keys:
+            return self.marked_keys
+        return [self.selected_key] if self.selected_key is not None else []
 
     @property
     def shown_count(self) -> int:
@@ -161,15 +186,22 @@ class ResourceTable(DataTable):
         # left-aligned like kubectl, so numbers read the same here and there
         return Text(value, style=style, no_wrap=True, overflow="ellipsis")
 
+    def _display(self, row: TableRow, specs: Sequence[ColumnSpec]) -> dict[str, str]:
+        cells = {spec.key: row.cells.get(spec.key, "") for spec in specs}
+        if row.key in self._marked and specs:
+            cells[specs[0].key] = MARK + cells[specs[0].key]
+        return cells
+
     def _refresh_table(self) -> None:
         width = self.scrollable_content_region.width or self.size.width
         if not width:
             return  # not laid out yet; on_resize comes back here
         fitted = fit_columns(self._visible_specs(), width - 1, padding=2 * self.cell_padding)
         rebuild_columns = [(s.key, w) for s, w in fitted] != [(s.key, w) for s, w in self._fitted]
-        keys = [spec.key for spec, _ in fitted]
-        rows = self._ordered_rows(keys)
+        specs = self._specs_of(fitted)
+        rows = self._ordered_rows([spec.key for spec in specs])
         ordered_keys = [row.key for row in rows]
+        self._marked &= {row.key for row in self._rows}  # a mark goes with its row
         selected = self.selected_key
         shown_before = list(self._shown_keys)
         with self.app.batch_update():
@@ -185,22 +217,22 @@ class ResourceTable(DataTable):
                 self._shown_cells = {}
             if ordered_keys != self._shown_keys:
                 self.clear(columns=False)
+                self._shown_cells = {}
                 for row in rows:
-                    self.add_row(
-                        *(self._cell(spec, row.cells.get(spec.key, "")) for spec in self._specs_of(fitted)), key=row.key
-                    )
+                    cells = self._display(row, specs)
+                    self.add_row(*(self._cell(spec, cells[spec.key]) for spec in specs), key=row.key)
+                    self._shown_cells[row.key] = cells
                 self._shown_keys = ordered_keys
-                self._shown_cells = {row.key: dict(row.cells) for row in rows}
                 if selected in ordered_keys:
                     self.move_cursor(row=ordered_keys.index(selected), scroll=True)
             else:
                 for row in rows:
                     shown = self._shown_cells[row.key]
-                    for spec in self._specs_of(fitted):
-                        value = row.cells.get(spec.key, "")
-                        if shown.get(spec.key) != value:
-                            self.update_cell(row.key, spec.key, self._cell(spec, value))
-                            shown[spec.key] = value
+                    for spec, value in self._display(row, specs).items():
+                        if shown.get(spec) != value:
+                            column = next(s for s in specs if s.key == spec)
+                            self.update_cell(row.key, spec, self._cell(column, value))
+                            shown[spec] = value
         if self._shown_keys != shown_before:
             self.post_message(self.Refreshed())
 

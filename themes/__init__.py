@@ -33,5 +33,56 @@ HYPTUI_DARK = Theme(
     variables=dict(VARIABLE_DEFAULTS),
 )
 
-THEMES: tuple[Theme, ...] = (HYPTUI_DARK,)
+HYPTUI_LIGHT = Theme(
+    name="hyptui-light",
+    primary="#0969da",
+    secondary="#54aeff",
+    accent="#bc4c00",
+    warning="#9a6700",
+    error="#cf222e",
+    success="#1a7f37",
+    foreground="#1f2328",
+    background="#ffffff",
+    surface="#f6f8fa",
+    panel="#eaeef2",
+    dark=False,
+    variables={"status-ok": "#1a7f37", "status-warn": "#9a6700", "status-bad": "#cf222e", "status-idle": "#6e7781"},
+)
+
+# For projectors: pure black and white, saturated status colours, nothing that washes out.
+HYPTUI_HIGH_CONTRAST = Theme(
+    name="hyptui-high-contrast",
+    primary="#00d7ff",
+    secondary="#ffffff",
+    accent="#ffff00",
+    warning="#ffff00",
+    error="#ff3030",
+    success="#00ff5f",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1c1c1c",
+    dark=True,
+    variables={"status-ok": "#00ff5f", "status-warn": "#ffff00", "status-bad": "#ff3030", "status-idle": "#bcbcbc"},
+)
+
+# What NO_COLOR asks for: greys only, so state is read from the words (and bold for failures), never from hue.
+HYPTUI_MONOCHROME = Theme(
+    name="hyptui-monochrome",
+    primary="#d0d0d0",
+    secondary="#a8a8a8",
+    accent="#ffffff",
+    warning="#d0d0d0",
+    error="#ffffff",
+    success="#d0d0d0",
+    foreground="#d0d0d0",
+    background="#000000",
+    surface="#121212",
+    panel="#262626",
+    dark=True,
+    variables={"status-ok": "#d0d0d0", "status-warn": "#d0d0d0", "status-bad": "#ffffff", "status-idle": "#808080"},
+)
+
+THEMES: tuple[Theme, ...] = (HYPTUI_DARK, HYPTUI_LIGHT, HYPTUI_HIGH_CONTRAST, HYPTUI_MONOCHROME)
 DEFAULT_THEME = HYPTUI_DARK.name
+MONOCHROME_THEME = HYPTUI_MONOCHROME.name

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from hyptui.age import human_duration, parse_time
 from hyptui.job_status import job_status
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, PODS
+from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS
 from hyptui.pod_status import pod_summary
 from hyptui.store.state import AppState, Collection, KubeObject, ObjectKey
 
@@ -231,3 +231,91 @@ def _pod_row(pod: KubeObject, now: datetime) -> PodRow:
 def pod_rows(pods: Sequence[KubeObject], now: datetime) -> tuple[PodRow, ...]:
     """kubectl-style rows for the given pods, in the order given."""
     return tuple(_pod_row(pod, now) for pod in pods)
+
+
+HEALTH_LABEL = "sagemaker.amazonaws.com/node-health-status"
+DEEP_HEALTH_LABEL = "sagemaker.amazonaws.com/deep-health-check-status"
+INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type"
+INSTANCE_GROUP_LABEL = "sagemaker.amazonaws.com/instance-group-name"
+GPU = "nvidia.com/gpu"
+_FINISHED_PHASES = ("Succeeded", "Failed")
+
+
+def _node_of_pod(pod: KubeObject) -> str | None:
+    status = pod.raw.get("status") or {}
+    if status.get("phase") in _FINISHED_PHASES:
+        return None  # finished pods hold no resources on their node any more
+    return (pod.raw.get("spec") or {}).get("nodeName") or None
+
+
+_pods_by_node = _GroupIndex(_node_of_pod, _by_name)
+
+
+def _gpu_count(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def _pod_gpus(pod: KubeObject) -> int:
+    containers = (pod.raw.get("spec") or {}).get("containers") or ()
+    total = 0
+    for container in containers:
+        resources = container.get("resources") or {}
+        requested = (resources.get("requests") or {}).get(GPU, (resources.get("limits") or {}).get(GPU, 0))
+        total += _gpu_count(requested)
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRow:
+    key: ObjectKey
+    name: str
+    instance_type: str
+    group: str
+    status: str  # kubectl's: Ready / NotReady, with ",SchedulingDisabled" when cordoned
+    health: str  # the HyperPod health agent's verdict (node-health-status label)
+    deep_health: str
+    gpus: str  # "used/allocatable", "-" on CPU nodes
+    pods: int
+    age: str
+    created: datetime | None
+    faulty: bool  # anything but Schedulable and Ready: the row must stand out
+
+
+def _node_status(raw: Mapping[str, Any]) -> str:
+    conditions = (raw.get("status") or {}).get("conditions") or ()
+    ready = next((c for c in conditions if c.get("type") == "Ready"), None)
+    status = "Ready" if ready is not None and ready.get("status") == "True" else "NotReady"
+    if (raw.get("spec") or {}).get("unschedulable"):
+        status += ",SchedulingDisabled"
+    return status
+
+
+def node_rows(state: AppState, now: datetime) -> tuple[NodeRow, ...]:
+    pods_by_node = _pods_by_node(state.collection(PODS.key))
+    rows = []
+    for node in sorted(state.collection(NODES.key).objects.values(), key=_by_name):
+        labels = node.labels
+        on_node = pods_by_node.get(node.name, ())
+        allocatable = _gpu_count(((node.raw.get("status") or {}).get("allocatable") or {}).get(GPU, 0))
+        status = _node_status(node.raw)
+        health = labels.get(HEALTH_LABEL, "-")
+        rows.append(
+            NodeRow(
+                key=node.key,
+                name=node.name,
+                instance_type=labels.get(INSTANCE_TYPE_LABEL, "-"),
+                group=labels.get(INSTANCE_GROUP_LABEL, "-"),
+                status=status,
+                health=health,
+                deep_health=labels.get(DEEP_HEALTH_LABEL, "-"),
+                gpus=f"{sum(_pod_gpus(pod) for pod in on_node)}/{allocatable}" if allocatable else "-",
+                pods=len(on_node),
+                age=_age(node.created, now),
+                created=node.created,
+                faulty=status != "Ready" or health not in ("Schedulable", "-"),
+            )
+        )
+    return tuple(rows)

@@ -1,6 +1,6 @@
 """SVG snapshots of each screen state (fixed clock, fixed seed, fixed port), each paired with a behaviour test in
-test_jobs_screen.py or test_job_detail_and_logs.py. `run_before` asserts the screen really got there, so a crashed
-app cannot pass as a blank snapshot."""
+test_jobs_screen.py, test_job_detail_and_logs.py, test_help_and_log_buffer.py or test_navigation.py. `run_before`
+asserts the screen really got there, so a crashed app cannot pass as a blank snapshot."""
 
 from __future__ import annotations
 
@@ -8,12 +8,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input
 
+from hyptui.screens.command_bar import CommandBar
+from hyptui.screens.help import HelpScreen
+from hyptui.screens.nodes import NodesScreen
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START
-from tests.screens.helpers import make_app, settle
+from tests.screens.helpers import make_app, settle, table_keys, wait_until
 from tests.screens.test_job_detail_and_logs import open_first_pod_log, open_running_job
+
+
+def freeze_cursors(pilot) -> None:
+    """A blinking cursor would make the snapshot depend on the moment it is taken."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
 
 # The header shows the API server URL, so snapshots need the same port every run.
 SNAPSHOT_PORT = 47_621
@@ -65,3 +77,67 @@ def test_pod_log_snapshot(snap_compare, snapshot_cluster) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(120, 30), run_before=ready)
+
+
+def test_nodes_snapshot(snap_compare, snapshot_cluster) -> None:
+    cluster, kubeconfig = snapshot_cluster
+
+    async def ready(pilot) -> None:
+        await settle(pilot, cluster)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, NodesScreen), "the nodes section")
+        await wait_until(pilot, lambda: len(table_keys(pilot.app)) == 10, "every node")
+
+    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(140, 24), run_before=ready)
+
+
+def test_help_snapshot(snap_compare, snapshot_cluster) -> None:
+    cluster, kubeconfig = snapshot_cluster
+
+    async def ready(pilot) -> None:
+        await settle(pilot, cluster)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help screen")
+
+    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(120, 36), run_before=ready)
+
+
+def test_palette_snapshot(snap_compare, snapshot_cluster) -> None:
+    cluster, kubeconfig = snapshot_cluster
+
+    async def ready(pilot) -> None:
+        await settle(pilot, cluster)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette")
+        await pilot.press(*"del")
+        await pilot.pause(0.5)
+        freeze_cursors(pilot)
+
+    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(120, 30), run_before=ready)
+
+
+def test_command_line_snapshot(snap_compare, snapshot_cluster) -> None:
+    cluster, kubeconfig = snapshot_cluster
+
+    async def ready(pilot) -> None:
+        await settle(pilot, cluster)
+        await pilot.press("colon")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandBar), "the command line")
+        await pilot.press(*"jbos", "enter")
+        await pilot.pause()
+        freeze_cursors(pilot)
+
+    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(100, 20), run_before=ready)
+
+
+@pytest.mark.parametrize("theme", ["hyptui-light", "hyptui-high-contrast", "hyptui-monochrome"])
+def test_theme_snapshots(snap_compare, snapshot_cluster, theme: str) -> None:
+    cluster, kubeconfig = snapshot_cluster
+    app = make_app(cluster, kubeconfig)
+    app.theme = theme
+
+    async def ready(pilot) -> None:
+        await settle(pilot, cluster)
+        assert pilot.app.theme == theme
+
+    assert snap_compare(app, terminal_size=(110, 16), run_before=ready)

@@ -1,0 +1,44 @@
+"""Every verb hyptui offers, by id: its default keys, what the footer, help and palette call it, and whether it
+changes the cluster. Screens bind verbs from this one table; users remap them by id in their config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    id: str
+    keys: str  # Textual key names, comma-separated for alternatives
+    description: str
+    mutating: bool = False  # hidden, and never sent, in read-only mode
+    show: bool = True  # in the footer (help and palette list every verb)
+    key_display: str | None = None
+
+
+VERBS: dict[str, Verb] = {
+    verb.id: verb
+    for verb in (
+        Verb("quit", "q", "Quit"),
+        Verb("help", "question_mark", "Help", key_display="?"),
+        Verb("command", "colon", "Command", key_display=":"),
+        Verb("filter", "slash", "Filter", key_display="/"),
+        Verb("search", "slash", "Search", key_display="/"),
+        Verb("back", "escape", "Back"),
+        Verb("sort_left", "shift+left", "Sort by previous column", show=False),
+        Verb("sort_right", "shift+right", "Sort by next column", show=False),
+        Verb("flip_order", "o", "Order"),
+        Verb("mark", "space", "Mark", show=False),
+        Verb("clear_marks", "ctrl+backslash", "Clear marks", show=False),
+        Verb("copy_name", "c", "Copy name", show=False),
+        Verb("yaml", "y", "YAML"),
+        Verb("delete", "ctrl+d", "Delete", mutating=True),
+        Verb("logs", "l", "Logs"),
+        Verb("follow", "f", "Follow"),
+        Verb("next_match", "n", "Next match", show=False),
+        Verb("previous_match", "N", "Previous match", show=False),
+        Verb("reload", "r", "Reload"),
+        Verb("section_jobs", "1", "Jobs", show=False),
+        Verb("section_nodes", "2", "Nodes", show=False),
+    )
+}

@@ -1,0 +1,61 @@
+"""The nodes section: every node with its instance type, HyperPod health verdicts and GPU use; faulty ones stand out."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Footer, Input
+
+from hyptui.columns import NODE_COLUMNS
+from hyptui.kinds import NODES
+from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.table_screen import TableScreen
+from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.verb_bindings import bindings
+from hyptui.store.selectors import NodeRow, get_object, node_rows
+from hyptui.store.state import AppState
+
+
+def node_table_row(row: NodeRow) -> TableRow:
+    return TableRow(
+        key=row.name,
+        cells={
+            "name": row.name,
+            "instance_type": row.instance_type,
+            "group": row.group,
+            "status": row.status,
+            "health": row.health,
+            "deep_health": row.deep_health,
+            "gpus": row.gpus,
+            "pods": str(row.pods),
+            "age": row.age,
+        },
+        sort_values={"pods": row.pods, "age": -row.created.timestamp() if row.created else None},
+    )
+
+
+class NodesScreen(TableScreen):
+    BINDINGS = bindings("yaml")
+
+    def compose(self) -> ComposeResult:
+        yield ConnectionBar()
+        yield ScreenTitle("Nodes")
+        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
+        yield ResourceTable(NODE_COLUMNS, id="nodes")
+        yield StatusLine()
+        yield Footer()
+
+    def show_state(self, state: AppState) -> None:
+        self.table.set_rows([node_table_row(row) for row in node_rows(state, self.hyptui.clock())])
+        self._update_status()
+
+    @on(DataTable.RowSelected, "#nodes")
+    def _row_selected(self) -> None:
+        self.action_yaml()
+
+    def action_yaml(self) -> None:
+        name = self.table.selected_key
+        node = get_object(self.hyptui.store.state, NODES.key, ("", name)) if name else None
+        if node is not None:
+            self.hyptui.show_yaml(NODES, node)

@@ -1,0 +1,215 @@
+"""The keyboard grammar: sections with their own stacks, `:` commands, marks with one bulk delete, copy, the palette,
+user keymaps and themes, read-only mode; against the embedded cluster over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.kube.target import KubeTarget
+from hyptui.screens.app import HyptuiApp
+from hyptui.screens.command_bar import CommandBar
+from hyptui.screens.confirm import ConfirmModal
+from hyptui.screens.job_detail import JobDetailScreen
+from hyptui.screens.jobs import JobsScreen
+from hyptui.screens.nodes import NodesScreen
+from hyptui.screens.resource_table import ResourceTable
+from hyptui.sim.cluster import EmbeddedCluster
+from tests.screens.helpers import cell, cluster_job_keys, make_app, settle, table_keys, wait_until, widget_text
+
+
+def app_with_config(cluster: EmbeddedCluster, kubeconfig: Path, config: Path, **kwargs) -> HyptuiApp:
+    target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=True)
+    return HyptuiApp(target, clock=cluster.clock.now, config_path=config, **kwargs)
+
+
+def node_names(cluster: EmbeddedCluster) -> list[str]:
+    return sorted(node["metadata"]["name"] for node in cluster.store.list(NODES)[0])
+
+
+async def command(pilot, text: str) -> None:
+    await pilot.press("colon")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandBar), "the command line")
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+async def test_sections_keep_their_own_stacks(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), "a job's detail")
+        detail = app.screen
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, NodesScreen), "the nodes section")
+        await wait_until(pilot, lambda: table_keys(app) == node_names(frozen_cluster), "every node")
+        await pilot.press("1")
+        await wait_until(pilot, lambda: app.screen is detail, "the jobs section, still on the job's detail")
+
+
+async def test_colon_commands_switch_filter_and_change_namespace(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        await command(pilot, "nodes")
+        assert isinstance(app.screen, NodesScreen)
+        await command(pilot, "jobs team-b")
+        assert isinstance(app.screen, JobsScreen)
+        team_b = {key for key in cluster_job_keys(frozen_cluster) if key.startswith("hyperpod-ns-team-b/")}
+        await wait_until(pilot, lambda: set(table_keys(app)) == team_b, "only team-b's jobs")
+        assert "filter 'team-b'" in widget_text(app.screen.query_one("StatusLine"))
+
+        await pilot.press("escape")
+        await command(pilot, "ns hyperpod-ns-team-a")
+        team_a = {key for key in cluster_job_keys(frozen_cluster) if key.startswith("hyperpod-ns-team-a/")}
+        await wait_until(pilot, lambda: set(table_keys(app)) == team_a, "the team-a namespace only")
+        table = app.screen.query_one(ResourceTable)
+        assert "namespace" not in [str(key.value) for key in table.columns]
+        assert "ns hyperpod-ns-team-a" in widget_text(app.screen.query_one("ConnectionBar"))
+        await command(pilot, "ns all")
+        await wait_until(pilot, lambda: set(table_keys(app)) == cluster_job_keys(frozen_cluster), "all namespaces")
+
+
+async def test_a_wrong_command_is_explained_and_the_text_kept(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        await command(pilot, "jbos")
+        assert isinstance(app.screen, CommandBar)
+        assert "unknown command 'jbos'" in widget_text(app.screen.query_one("#command-error"))
+        assert app.screen.query_one("#command").value == "jbos"
+        await pilot.press("escape")
+        assert isinstance(app.screen, JobsScreen)
+
+
+async def test_marked_rows_are_deleted_with_one_confirmation(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        first, second, *rest = table_keys(app)
+        await pilot.press("space", "space")  # marks a row and moves down, twice
+        assert app.screen.query_one(ResourceTable).marked_keys == [first, second]
+        assert cell(app, first, "name").startswith("● ")
+        await pilot.press("ctrl+d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        question = widget_text(app.screen.query_one("#question"))
+        assert "Delete these 2 hyperpodpytorchjobs?" in question and first in question and second in question
+        await pilot.press("y")
+        await wait_until(pilot, lambda: set(table_keys(app)) == set(rest), "both rows to go")
+        assert cluster_job_keys(frozen_cluster) == set(rest)
+
+
+async def test_copy_puts_the_selected_name_on_the_clipboard(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        await pilot.press("c")
+        assert app.clipboard == table_keys(app)[0].split("/")[1]
+
+
+async def test_the_palette_runs_a_verb_by_name(frozen_cluster, kubeconfig: Path) -> None:
+    from hyptui.screens.yaml_view import YamlScreen
+
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"YAML")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, YamlScreen), "the YAML view, run from the palette")
+
+
+async def test_a_user_keymap_rebinds_a_verb(frozen_cluster, kubeconfig: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("keymap:\n  delete: x\n")
+    app = app_with_config(frozen_cluster, kubeconfig, config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, JobsScreen)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the delete confirmation on x")
+
+
+async def test_a_bad_config_starts_with_defaults_and_says_why(frozen_cluster, kubeconfig: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("keymap:\n  destroy: x\n")
+    app = app_with_config(frozen_cluster, kubeconfig, config)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot, frozen_cluster)
+        messages = [notification.message for notification in app._notifications]
+        assert any("keymap: unknown verb 'destroy'" in message for message in messages)
+        assert app.theme == "hyptui-dark"
+
+
+async def test_the_chosen_theme_is_remembered(frozen_cluster, kubeconfig: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("aliases:\n  b: jobs team-b\n")
+    app = app_with_config(frozen_cluster, kubeconfig, config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        app.theme = "hyptui-high-contrast"
+        await pilot.pause()
+    assert yaml.safe_load(config.read_text()) == {"aliases": {"b": "jobs team-b"}, "theme": "hyptui-high-contrast"}
+    again = app_with_config(frozen_cluster, kubeconfig, config)
+    assert again.theme == "hyptui-high-contrast"
+
+
+def test_no_color_picks_the_monochrome_theme(frozen_cluster, kubeconfig: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert make_app(frozen_cluster, kubeconfig).theme == "hyptui-monochrome"
+
+
+async def test_readonly_never_changes_the_cluster(frozen_cluster, kubeconfig: Path) -> None:
+    changes: list[str] = []
+    unsubscribe = frozen_cluster.store.subscribe(lambda change, kind, obj: changes.append(f"{change} {kind.key}"))
+    app = make_app(frozen_cluster, kubeconfig, readonly=True)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot, frozen_cluster)
+            await pilot.press("space", "ctrl+d")
+            await pilot.pause()
+            assert isinstance(app.screen, JobsScreen)  # no confirmation: the verb is not there
+            await pilot.press("up", "enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), "a job's detail")
+            await pilot.press("ctrl+d")
+            await pilot.pause()
+            assert isinstance(app.screen, JobDetailScreen)
+            job = app.screen.key
+            app.delete_object(HYPERPOD_PYTORCH_JOBS, *job)  # even a direct call sends nothing
+            await pilot.pause(0.3)
+    finally:
+        unsubscribe()
+    assert changes == []
+
+
+async def test_nodes_show_health_and_gpu_use_and_a_fault_stands_out(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: table_keys(app) == node_names(frozen_cluster), "every node")
+        gpu_nodes = [n for n in frozen_cluster.store.list(NODES)[0] if n["status"]["allocatable"].get("nvidia.com/gpu")]
+        busy = frozen_cluster.store.list(PODS, field_selector=f"spec.nodeName={gpu_nodes[0]['metadata']['name']}")[0]
+        target = gpu_nodes[0]["metadata"]["name"]
+        assert cell(app, target, "instance_type") == "ml.g5.12xlarge"
+        assert cell(app, target, "health") == "Schedulable"
+        assert cell(app, target, "gpus").endswith("/4")
+        assert cell(app, target, "pods") == str(sum(p["status"]["phase"] not in ("Succeeded", "Failed") for p in busy))
+        frozen_cluster.store.patch(
+            NODES,
+            None,
+            target,
+            {"metadata": {"labels": {"sagemaker.amazonaws.com/node-health-status": "UnschedulablePendingReplacement"}}},
+            "application/merge-patch+json",
+        )
+        await wait_until(pilot, lambda: cell(app, target, "health") == "UnschedulablePendingReplacement", "the fault")
+        table = app.screen.query_one(ResourceTable)
+        health = table.get_cell(target, "health")
+        assert health.style == table.get_component_rich_style("tone--bad", partial=True)
