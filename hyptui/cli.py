@@ -16,6 +16,7 @@ from hyptui.kube.target import KubeTarget
 COMMAND_MODULES: tuple[str, ...] = (
     "hyptui.demo_command",
     "hyptui.sim.command",
+    "hyptui.fault_command",
 )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from hyptui.sim.clock import SimClock
 from hyptui.sim.kubeconfig import write_sim_kubeconfig
 from hyptui.sim.logs import LogStore
+from hyptui.sim.node_health import NodeHealthAgent
 from hyptui.sim.seed import seed_cluster
 from hyptui.sim.server import ApiServer
 from hyptui.sim.storage import ObjectStore
@@ -30,7 +31,7 @@ class EmbeddedCluster:
         self.store = ObjectStore(self.clock)
         self.logs = LogStore()
         rng = random.Random(seed)
-        self.controllers = [TrainingOperator(self.store, self.logs, rng)]
+        self.controllers = [NodeHealthAgent(self.store, self.logs, rng), TrainingOperator(self.store, self.logs, rng)]
         if populate:
             seed_cluster(self.store, self.logs, self.clock, rng)
         self.server = ApiServer(self.store, self.logs, port=port)

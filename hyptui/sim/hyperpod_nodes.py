@@ -14,7 +14,13 @@ INSTANCE_GROUP_LABEL = "sagemaker.amazonaws.com/instance-group-name"
 NODE_HEALTH_LABEL = "sagemaker.amazonaws.com/node-health-status"
 DEEP_HEALTH_LABEL = "sagemaker.amazonaws.com/deep-health-check-status"
 INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type"
+# Values of the two health labels, as the "Resilience-related Kubernetes labels" page of the HyperPod docs lists them.
 SCHEDULABLE = "Schedulable"
+UNSCHEDULABLE = "Unschedulable"  # deep health checks running
+PENDING_REPLACEMENT = "UnschedulablePendingReplacement"
+PENDING_REBOOT = "UnschedulablePendingReboot"
+DEEP_HEALTH_PASSED = "Passed"
+DEEP_HEALTH_IN_PROGRESS = "InProgress"
 
 GPU = "nvidia.com/gpu"
 EFA = "vpc.amazonaws.com/efa"
@@ -61,6 +67,11 @@ INSTANCE_TYPES: dict[str, InstanceType] = {
 def hyperpod_node_name(rng: random.Random) -> str:
     """HyperPod names EKS nodes after the EC2 instance: `hyperpod-i-` plus the 17 hex digits of the instance id."""
     return f"hyperpod-i-{rng.getrandbits(68):017x}"
+
+
+def instance_id(node_name: str) -> str:
+    """The EC2 instance id behind a HyperPod node (what `latestFaultyPodInstanceList.faultyInstanceIdList` lists)."""
+    return node_name.removeprefix("hyperpod-")
 
 
 def _reserved_millicores(vcpus: int) -> int:
@@ -114,7 +125,7 @@ def make_node(
     """A Ready HyperPod worker Node; machine ids derive from the name so the object is stable for a stable name."""
     itype = INSTANCE_TYPES[instance_type]
     region = zone[:-1]
-    instance_id = name.removeprefix("hyperpod-")
+    instance = instance_id(name)
     labels = {
         "beta.kubernetes.io/arch": "amd64",
         "beta.kubernetes.io/instance-type": instance_type,
@@ -133,7 +144,7 @@ def make_node(
         "topology.kubernetes.io/zone": zone,
     }
     if itype.gpus:
-        labels[DEEP_HEALTH_LABEL] = "Passed"
+        labels[DEEP_HEALTH_LABEL] = DEEP_HEALTH_PASSED
         labels["nvidia.com/gpu.count"] = str(itype.gpus)
         labels["nvidia.com/gpu.product"] = itype.gpu_product
     capacity = _capacity(itype)
@@ -156,7 +167,7 @@ def make_node(
                 "volumes.kubernetes.io/controller-managed-attach-detach": "true",
             },
         },
-        "spec": {"providerID": f"aws:///{zone}/sagemaker/cluster/{cluster_name}-{instance_id}"},
+        "spec": {"providerID": f"aws:///{zone}/sagemaker/cluster/{cluster_name}-{instance}"},
         "status": {
             "capacity": capacity,
             "allocatable": _allocatable(itype, capacity),

@@ -109,20 +109,36 @@ def _matches_node_selection(pod_spec: dict, labels: dict[str, str]) -> bool:
     )
 
 
-def _tolerates(pod_spec: dict, key: str) -> bool:
-    return any(
-        t.get("operator") == "Exists" and t.get("key") in (None, "", key) for t in pod_spec.get("tolerations") or []
-    )
+def _tolerates(pod_spec: dict, taint: dict) -> bool:
+    """Kubernetes toleration matching: same key (or an empty key with Exists), Exists or an equal value, same effect
+    (or none)."""
+    for toleration in pod_spec.get("tolerations") or []:
+        key, operator = toleration.get("key") or "", toleration.get("operator") or "Equal"
+        if key and key != taint.get("key"):
+            continue
+        if operator == "Equal" and (toleration.get("value") or "") != (taint.get("value") or ""):
+            continue
+        if operator not in ("Equal", "Exists") or (not key and operator != "Exists"):
+            continue
+        if toleration.get("effect") and toleration["effect"] != taint.get("effect"):
+            continue
+        return True
+    return False
 
 
 def _untolerated_taint(pod_spec: dict, node: dict) -> str | None:
-    """HyperPod taints nodes whose health status is not Schedulable; the sim reads the label instead of a taint."""
+    """The node's first NoSchedule/NoExecute taint the pod does not tolerate, as kube-scheduler prints it."""
     labels = (node.get("metadata") or {}).get("labels") or {}
+    taints = [t for t in (node.get("spec") or {}).get("taints") or [] if t.get("effect") in ("NoSchedule", "NoExecute")]
     health = labels.get(NODE_HEALTH_LABEL, SCHEDULABLE)
-    if health != SCHEDULABLE and not _tolerates(pod_spec, NODE_HEALTH_LABEL):
-        return f"{{{NODE_HEALTH_LABEL}: {health}}}"
-    if not _is_ready(node) and not _tolerates(pod_spec, "node.kubernetes.io/not-ready"):
-        return "{node.kubernetes.io/not-ready: }"
+    if health != SCHEDULABLE and not any(t.get("key") == NODE_HEALTH_LABEL for t in taints):
+        # HyperPod's health taint lands moments after the label; the sim treats the label as the taint meanwhile.
+        taints.append({"key": NODE_HEALTH_LABEL, "value": "Unschedulable", "effect": "NoSchedule"})
+    if not _is_ready(node):
+        taints.append({"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"})
+    for taint in taints:
+        if not _tolerates(pod_spec, taint):
+            return f"{{{taint['key']}: {taint.get('value') or ''}}}"
     return None
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
-from hyptui.sim.clock import SimClock, rfc3339
+from hyptui.sim.clock import SimClock
 from hyptui.sim.hyperpod_nodes import hyperpod_node_name, make_node
 from hyptui.sim.logs import LogStore
 from hyptui.sim.storage import ObjectStore
+from hyptui.sim.system_pods import SYSTEM_NAMESPACE, health_agent_pod, pod_suffix, running_system_pod
 from hyptui.sim.training_operator import (
     DURATION_ANNOTATION,
     FAIL_AFTER_ANNOTATION,
@@ -36,7 +37,6 @@ TEAMS = ("team-a", "team-b")
 TRAINING_IMAGE = "763104351884.dkr.ecr.us-east-2.amazonaws.com/pytorch-training:2.8.0-gpu-py312-cu129-ubuntu22.04-ec2"
 QWEN_IMAGE = "123456789012.dkr.ecr.us-east-2.amazonaws.com/qwen3-finetuning:pytorch2.8-cu129"
 OPERATOR_IMAGE = "905418368575.dkr.ecr.us-east-2.amazonaws.com/hyperpod-training-operator:v1.2.0"
-HEALTH_AGENT_IMAGE = "905418368575.dkr.ecr.us-east-2.amazonaws.com/hyperpod-health-monitoring-agent:1.0.742.0_1.0.241.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,78 +155,20 @@ def _create_nodes(store: ObjectStore, clock: SimClock, rng: random.Random) -> li
     return nodes
 
 
-def _running_pod(
-    name: str,
-    namespace: str,
-    labels: dict[str, str],
-    container: str,
-    image: str,
-    node: dict,
-    clock: SimClock,
-    rng: random.Random,
-    requests: dict[str, str],
-) -> dict:
-    """A long-running system pod, already Running (no controller in the sim manages DaemonSets or Deployments)."""
-    at = rfc3339(clock.now())
-    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
-    pod_ip = f"10.1.{rng.randint(64, 127)}.{rng.randint(2, 254)}"
-    conditions = [
-        {"type": kind, "status": "True", "lastProbeTime": None, "lastTransitionTime": at}
-        for kind in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
-    ]
-    return {
-        "metadata": {"name": name, "namespace": namespace, "labels": labels},
-        "spec": {
-            "nodeName": node["metadata"]["name"],
-            "containers": [{"name": container, "image": image, "resources": {"requests": requests}}],
-            "restartPolicy": "Always",
-            "schedulerName": "default-scheduler",
-            "serviceAccountName": name.rsplit("-", 2)[0],
-        },
-        "status": {
-            "phase": "Running",
-            "conditions": conditions,
-            "hostIP": host_ip,
-            "hostIPs": [{"ip": host_ip}],
-            "podIP": pod_ip,
-            "podIPs": [{"ip": pod_ip}],
-            "startTime": at,
-            "qosClass": "Burstable",
-            "containerStatuses": [
-                {
-                    "name": container,
-                    "image": image,
-                    "imageID": f"{image.split(':')[0]}@sha256:{rng.getrandbits(256):064x}",
-                    "containerID": f"containerd://{rng.getrandbits(256):064x}",
-                    "ready": True,
-                    "started": True,
-                    "restartCount": 0,
-                    "state": {"running": {"startedAt": at}},
-                    "lastState": {},
-                }
-            ],
-        },
-    }
-
-
-def _pod_suffix(rng: random.Random, length: int) -> str:
-    return "".join(rng.choice("bcdfghjklmnpqrstvwxz2456789") for _ in range(length))
-
-
 def _create_system_pods(
     store: ObjectStore, logs: LogStore, clock: SimClock, rng: random.Random, nodes: list[dict]
 ) -> None:
     gpu_nodes = [n for n in nodes if "nvidia.com/gpu" in n["status"]["capacity"]]
     cpu_nodes = [n for n in nodes if n not in gpu_nodes]
-    operator_name = f"hp-training-operator-hp-training-controller-manager-{_pod_suffix(rng, 10)}-{_pod_suffix(rng, 5)}"
-    operator = _running_pod(
+    operator_name = f"hp-training-operator-hp-training-controller-manager-{pod_suffix(rng, 10)}-{pod_suffix(rng, 5)}"
+    operator = running_system_pod(
         operator_name,
         "aws-hyperpod",
         {OPERATOR_POD_LABEL: "hp-training-controller-manager", "control-plane": "controller-manager"},
         OPERATOR_CONTAINER,
         OPERATOR_IMAGE,
         cpu_nodes[0],
-        clock,
+        clock.now(),
         rng,
         {"cpu": "100m", "memory": "256Mi"},
     )
@@ -244,21 +186,7 @@ def _create_system_pods(
             "aws-hyperpod", operator_name, OPERATOR_CONTAINER, f"{started:%Y-%m-%dT%H:%M:%S.000}Z\t{line}", started
         )
     for node in gpu_nodes:
-        name = f"health-monitoring-agent-{_pod_suffix(rng, 5)}"
-        agent = _running_pod(
-            name,
-            "aws-hyperpod",
-            {"app": "health-monitoring-agent"},
-            "health-monitoring-agent",
-            HEALTH_AGENT_IMAGE,
-            node,
-            clock,
-            rng,
-            {"cpu": "500m", "memory": "512Mi"},
-        )
-        store.create(PODS, agent, "aws-hyperpod")
-        line = f"Health monitoring started on {node['metadata']['name']}: GPU, NVLink, EFA and kernel log monitors"
-        logs.append("aws-hyperpod", name, "health-monitoring-agent", line, started)
+        store.create(PODS, health_agent_pod(node, started, rng, logs), SYSTEM_NAMESPACE)
 
 
 def _pytorch_job(job: SeedJob) -> dict:

@@ -66,6 +66,7 @@ class TrainingRun:
     master_addr: str
     started_at: datetime  # container start
     rendezvous_at: datetime | None  # when every node's agent joined; None while some node is not up yet
+    stalled_at: datetime | None = None  # the processes hang here (a stuck collective): nothing printed after it
 
     # -- timeline ---------------------------------------------------------------------------------------------------
     @property
@@ -73,18 +74,27 @@ class TrainingRun:
         return self.rendezvous_at + timedelta(seconds=STARTUP_SECONDS) if self.rendezvous_at else None
 
     @property
-    def finished_at(self) -> datetime | None:
-        """When the script exits 0, if nothing interrupts it."""
+    def _natural_finish(self) -> datetime | None:
         if not self.training_started_at:
             return None
         remaining = (self.total_steps - self.resume_step) * STEP_SECONDS + FINAL_SAVE_SECONDS
         return self.training_started_at + timedelta(seconds=remaining)
+
+    @property
+    def finished_at(self) -> datetime | None:
+        """When the script exits 0, if nothing interrupts it; None for a run that hangs before it would finish."""
+        natural = self._natural_finish
+        if natural is None or (self.stalled_at is not None and self.stalled_at < natural):
+            return None
+        return natural
 
     def _step_time(self, step: int) -> datetime:
         assert self.training_started_at is not None
         return self.training_started_at + timedelta(seconds=(step - self.resume_step) * STEP_SECONDS)
 
     def steps_done(self, moment: datetime) -> int:
+        if self.stalled_at is not None:
+            moment = min(moment, self.stalled_at)
         if not self.training_started_at or moment < self.training_started_at:
             return self.resume_step
         done = self.resume_step + int((moment - self.training_started_at).total_seconds() // STEP_SECONDS)
@@ -305,16 +315,20 @@ class TrainingRun:
     def lines_between(self, after: datetime, until: datetime) -> list[tuple[datetime, str]]:
         """Every line the pod prints in (after, until], oldest first, each with the moment it was printed."""
         timed = [(self.started_at + timedelta(seconds=o), text) for o, text in self._launch_lines()]
-        if self.rendezvous_at and self.training_started_at and self.finished_at:
+        natural = self._natural_finish
+        if self.rendezvous_at and natural:
             anchored = self._rendezvous_lines() + self._nccl_lines() + self._setup_lines()
             timed += [(self.rendezvous_at + timedelta(seconds=o), text) for o, text in anchored]
             # Only steps whose lines can fall in the window: a checkpoint note trails its step by the save time.
             already_out = self.steps_done(after - timedelta(seconds=CHECKPOINT_SAVE_SECONDS[1]))
             first = max(self.resume_step, already_out) + 1
-            last = self.steps_done(min(until, self.finished_at))
+            last = self.steps_done(min(until, natural))
             timed += self._step_lines(first, last)
-            timed += self._completion_lines()
+            if self.finished_at:
+                timed += self._completion_lines()
         end = min(until, self.finished_at) if self.finished_at else until
+        if self.stalled_at is not None:
+            end = min(end, self.stalled_at)
         return sorted((line for line in timed if after < line[0] <= end), key=lambda line: line[0])
 
     def failure_lines(self, at: datetime) -> list[tuple[datetime, str]]:
@@ -404,4 +418,18 @@ class TrainingRun:
                     "Received Signals.SIGTERM death signal, shutting down workers",
                 ),
             ),
+        ]
+
+    def stop_lines(self, at: datetime) -> list[tuple[datetime, str]]:
+        """The operator stops a healthy-looking run (a log monitoring rule fired): the agent shuts its workers down."""
+        return [
+            (
+                at,
+                _glog(
+                    "W",
+                    at,
+                    "torch/distributed/elastic/agent/server/api.py:719",
+                    "Received Signals.SIGTERM death signal, shutting down workers",
+                ),
+            )
         ]

@@ -6,6 +6,13 @@ a seed that starts jobs in the past, replays the same history as many small tick
 read back from the objects; the in-memory dictionaries only hold things that are harmless to lose (pull durations,
 event aggregation, scheduling back-off), so a fresh operator picks up where another one stopped.
 
+Faults follow HPTO's resiliency: a crashed process, a pod deleted under the job, a pod whose node turns unhealthy
+(`sagemaker.amazonaws.com/node-health-status` other than Schedulable) or a `runPolicy.logMonitoringConfiguration` rule
+that finds the job hanging or slow restarts the job while `runPolicy.jobMaxRetryCount` allows: healthy pods restart in
+place, pods on an unhealthy node are deleted and recreated on a healthy node. Each restart updates `restartCount`,
+`restartStatus` and `latestFaultyPodInstanceList` (HPTO's status fields; `restartType` is PLR when every pod restarted
+in place, JLR when pods were recreated), and the job's return to Running reports how long the remediation took.
+
 Condition types follow what HPTO reports (`Created`, `PodsRunning`, `Running`, `Completed`, `Failed`, `Suspended`,
 seen in hyp CLI code and published job status dumps). Reasons and messages are not published; they follow the
 Kubeflow training operator HPTO descends from (`<Kind>Created`, `<Kind>Running`, `<Kind>Restarting`, ...), and the
@@ -24,9 +31,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
-from hyptui.sim.clock import rfc3339
+from hyptui.sim.clock import rfc3339, rfc3339_micro
 from hyptui.sim.errors import ApiError
 from hyptui.sim.events import EventRecorder, object_reference
+from hyptui.sim.hyperpod_nodes import NODE_HEALTH_LABEL, SCHEDULABLE, instance_id
+from hyptui.sim.log_monitoring import RuleVerdict, first_verdict, parse_rules
 from hyptui.sim.logs import LogStore
 from hyptui.sim.pod_placement import place_pod, pod_requests
 from hyptui.sim.storage import ObjectStore
@@ -37,6 +46,10 @@ DURATION_ANNOTATION = "sim.hyptui.io/duration-seconds"  # rendezvous → exit 0 
 FAIL_AFTER_ANNOTATION = "sim.hyptui.io/fail-after-seconds"  # rank 0 crashes this long after each rendezvous
 FAIL_COUNT_ANNOTATION = "sim.hyptui.io/fail-count"  # only the first N runs crash (default: every run)
 CHECKPOINT_ANNOTATION = "sim.hyptui.io/checkpoint-step"  # written by the operator: the step a new run resumes from
+# Fault injection: "true" makes the job's processes hang (no more log lines); the operator replaces the value with the
+# moment the hang began, and clears it when the job restarts.
+QUIET_LOG_ANNOTATION = "sim.hyptui.io/quiet-log"
+FAULT_DETECTED_ANNOTATION = "sim.hyptui.io/fault-detected-at"  # written by the operator while a fault is remediated
 DEFAULT_DURATION_SECONDS = 900
 
 HPJOB_LABEL = "HPJob"  # what `hyp list-pods` selects on
@@ -56,6 +69,7 @@ DEFAULT_MAX_RETRIES = 0
 KUBELET_ACCEPT_SECONDS = 1  # binding → kubelet sets up the sandbox and starts pulling
 PULL_SECONDS = (12, 40)  # training images are several GB
 RESTART_SECONDS = 5  # a failed run → every pod restarted in place
+DEFAULT_EVAL_PERIOD_SECONDS = 3600  # runPolicy.restartPolicy.evalPeriodSeconds as `hyp create` renders it
 SCHEDULING_RETRY_SECONDS = 30
 
 _KIND = HYPERPOD_PYTORCH_JOBS.kind
@@ -64,6 +78,13 @@ _TRUE, _FALSE = "True", "False"
 
 def _parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def _parse_time_or_none(value: str | None) -> datetime | None:
+    try:
+        return _parse_time(value) if value else None
+    except ValueError:
+        return None
 
 
 def _seconds(value: Any, default: int) -> int:
@@ -180,6 +201,22 @@ class _Replica:
     template: dict
 
 
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    cause: str  # completes "... is restarting because ..."
+    faulty_pods: tuple[str, ...]
+    faulty_ranks: tuple[str, ...]
+    faulty_instances: tuple[str, ...] = ()
+    relocate: tuple[str, ...] = ()  # pods to delete and recreate on a healthy node
+    recreated: bool = False  # a pod was already deleted under the job
+    crashed: str = ""  # the pod whose rank 0 exited 1 (its log gets the traceback)
+    stopped_by_operator: bool = False  # a log monitoring rule fired: the operator stops healthy-looking processes
+
+    @property
+    def restart_type(self) -> str:
+        return "JLR" if self.relocate or self.recreated else "PLR"
+
+
 def _replicas(job: dict) -> list[_Replica]:
     job_name = job["metadata"]["name"]
     replicas = []
@@ -293,7 +330,7 @@ class _JobReconciler:
         self.name = job["metadata"]["name"]
         self.replicas = _replicas(job)
         self.annotations = job["metadata"].get("annotations") or {}
-        self.tried_scheduling: set[str] = set()
+        self.tried_scheduling: set[str] = set()  # pod uids
 
     # ---- helpers
 
@@ -354,10 +391,19 @@ class _JobReconciler:
             return
         if _is_true(self.job, "Suspended"):
             self._resume()
-        self._create_missing_pods()
+        self._steps()
+        # What changed outside the operator since the last pass (a node label, a deleted pod, a fault injection) is
+        # noticed now, after the transitions that fell due before.
+        if not (_is_true(self.job, "Completed") or _is_true(self.job, "Failed")):
+            self._stamp_quiet_log()
+            self._notice_faults()
+            self._create_missing_pods()
+            self._steps()
+        self._flush_logs(self.now)
+
+    def _steps(self) -> None:
         while self._step():
             pass
-        self._flush_logs(self.now)
 
     def _created(self) -> None:
         at = _parse_time(self.job["metadata"]["creationTimestamp"])
@@ -506,7 +552,7 @@ class _JobReconciler:
             if pod is None:
                 continue
             state = _state(pod)
-            if state == "unbound" and pod["metadata"]["name"] not in self.tried_scheduling:
+            if state == "unbound" and pod["metadata"]["uid"] not in self.tried_scheduling:
                 due.append((self._scheduling_due(pod), order, lambda at, p=pod: self._schedule(p, at)))
             elif state == "bound":
                 bound = _parse_time(_condition(pod, "PodScheduled")["lastTransitionTime"])
@@ -531,21 +577,36 @@ class _JobReconciler:
         last = len(pods)
         if states == {"running"}:
             rendezvous = self._rendezvous(present)
-            transitions = []
+            transitions: list[tuple[datetime, int, Callable[[datetime], None]]] = []
             if not _is_true(self.job, "Running"):
                 transitions.append((rendezvous, last, self._running))
             run = self._run(present[0], rendezvous)
-            assert run is not None and run.finished_at is not None
+            assert run is not None
             crash = self._crash_time(rendezvous)
-            if crash is not None and crash < run.finished_at:
+            if run.stalled_at is not None and crash is not None and crash > run.stalled_at:
+                crash = None  # hung processes do not crash
+            if crash is not None and (run.finished_at is None or crash < run.finished_at):
                 transitions.append((crash, last + 1, self._crash))
-            else:
+            elif run.finished_at is not None:
                 transitions.append((run.finished_at, last + 1, self._complete))
+            verdict = self._log_verdict(present, rendezvous)
+            if verdict is not None:
+                faulty = verdict[1]
+                transitions.append((verdict[0].at, last + 2, lambda at: self._monitor_fault(at, verdict[0], faulty)))
             return transitions
-        if states == {"terminated"} and _is_true(self.job, "Restarting"):
-            ended = max(_parse_time(_container_status(p)["state"]["terminated"]["finishedAt"]) for p in present)
-            return [(ended + timedelta(seconds=RESTART_SECONDS), last, self._restart)]
-        return []
+        if not _is_true(self.job, "Restarting"):
+            return []
+        # A restart in progress: every stopped container comes back in place once the kubelet's back-off passed.
+        return [
+            (
+                _parse_time(_container_status(pod)["state"]["terminated"]["finishedAt"])
+                + timedelta(seconds=RESTART_SECONDS),
+                last + order,
+                lambda at, p=pod: self._restart_pod(p, at),
+            )
+            for order, pod in enumerate(present)
+            if _state(pod) == "terminated"
+        ]
 
     def _scheduling_due(self, pod: dict) -> datetime:
         """First attempt when the pod appears; retries every SCHEDULING_RETRY_SECONDS, made at `now` so a retry after a
@@ -567,7 +628,7 @@ class _JobReconciler:
 
     def _schedule(self, pod: dict, at: datetime) -> None:
         name = pod["metadata"]["name"]
-        self.tried_scheduling.add(name)
+        self.tried_scheduling.add(pod["metadata"]["uid"])
         placement = place_pod(pod, self.nodes, list(self.cluster.values()))
         if placement.node_name is None:
             self.op._scheduling_attempts[pod["metadata"]["uid"]] = at
@@ -694,14 +755,20 @@ class _JobReconciler:
             node_rank=replica.node_rank,
             nnodes=len(self.replicas),
             nproc_per_node=nproc,
-            seed=random.Random(self.job["metadata"]["uid"]).getrandbits(32),
+            # the job's name, not its uid: the numbers in a log must not change when unrelated objects are added
+            seed=random.Random(f"{self.namespace}/{self.name}").getrandbits(32),
             total_steps=steps_for_duration(duration),
             resume_step=_seconds(checkpoint, 0),
             restart_count=int(status.get("restartCount") or 0),
             master_addr=(master.get("status") or {}).get("podIP", ""),
             started_at=_parse_time(running["startedAt"]),
             rendezvous_at=rendezvous,
+            stalled_at=self._stalled_at(),
         )
+
+    def _stalled_at(self) -> datetime | None:
+        value = (self.job["metadata"].get("annotations") or {}).get(QUIET_LOG_ANNOTATION)
+        return _parse_time_or_none(value)
 
     def _crash_time(self, rendezvous: datetime) -> datetime | None:
         if FAIL_AFTER_ANNOTATION not in self.annotations:
@@ -715,6 +782,9 @@ class _JobReconciler:
         pods = [pod for pod in self._pods() if pod is not None]
         running = [pod for pod in pods if _state(pod) == "running"]
         rendezvous = self._rendezvous(running) if running and len(running) == len(self.replicas) else None
+        if rendezvous is None and running and _is_true(self.job, "Running"):
+            # A pod went away under a running job: the others still train from the rendezvous they all joined.
+            rendezvous = _parse_time(_condition(self.job, "Running")["lastTransitionTime"])
         runs = [(pod, self._run(pod, rendezvous)) for pod in running]
         return [(pod, run) for pod, run in runs if run is not None]
 
@@ -746,73 +816,238 @@ class _JobReconciler:
         self._update_status(running)
         self._job_event("Normal", f"{_KIND}Running", message, at)
         self.op.operator_log(at, "All pods running, training started", self.job, restartCount=self._restart_count)
+        detected = _parse_time_or_none(self._annotations.get(FAULT_DETECTED_ANNOTATION))
+        if detected is not None:
+            self._remediated(at, detected)
+
+    @property
+    def _annotations(self) -> dict[str, str]:
+        return self.job["metadata"].get("annotations") or {}
+
+    def _remediated(self, at: datetime, detected: datetime) -> None:
+        seconds = max(0.0, (at - detected).total_seconds())
+        faulty = (self.job.get("status") or {}).get("latestFaultyPodInstanceList") or {}
+        moved = ""
+        if faulty.get("restartType") == "JLR":
+            nodes = [
+                f"{name} now runs on {pod['spec']['nodeName']}"
+                for name in faulty.get("faultyPodList") or []
+                if (pod := self.cluster.get((self.namespace, name))) is not None
+            ]
+            moved = f" ({', '.join(nodes)})" if nodes else ""
+        message = f"{_KIND} {self.name} fault remediated in {seconds:.1f} seconds{moved}."
+        self._update_job(lambda job: job["metadata"]["annotations"].pop(FAULT_DETECTED_ANNOTATION, None))
+        self._job_event("Normal", f"{_KIND}Remediated", message, at)
+        self.op.operator_log(at, "Job fault remediated", self.job, remediationSeconds=round(seconds, 1))
 
     def _crash(self, at: datetime) -> None:
         self._flush_logs(at)
         runs = self._runs()
         failed_pod = runs[0][0]["metadata"]["name"]
-        checkpoint = runs[0][1].last_checkpoint(at)
-        for pod, run in runs:
-            crashed = pod["metadata"]["name"] == failed_pod
-            container = _main_container(pod["spec"])
-            for line_at, line in run.failure_lines(at) if crashed else run.peer_failure_lines(at):
-                self.logs.append(self.namespace, pod["metadata"]["name"], container, line, line_at)
-            self.logs.mark_finished(self.namespace, pod["metadata"]["name"], container)
-            self._update_pod(pod, _terminate(at, exit_code=1 if crashed else 143, reason="Error"))
-        self._record_checkpoint(checkpoint)
+        rank = next(r.node_rank for r in self.replicas if r.name == failed_pod)
+        cause = f"pod {failed_pod} failed with exit code 1"
+        self._fault(at, _Fault(cause, (failed_pod,), (str(rank),), crashed=failed_pod))
+
+    # -- faults
+
+    def _stamp_quiet_log(self) -> None:
+        value = self._annotations.get(QUIET_LOG_ANNOTATION)
+        if value is None or _parse_time_or_none(value) is not None:
+            return
+        stamp = rfc3339_micro(self.now)
+        self._update_job(lambda job: job["metadata"]["annotations"].__setitem__(QUIET_LOG_ANNOTATION, stamp))
+        self.op.operator_log(self.now, "Training processes stopped logging", self.job)
+
+    def _notice_faults(self) -> None:
+        """Pods deleted under the job, and pods on a node that is no longer Schedulable (or no longer exists)."""
+        recorded = {ref.get("name") for ref in (self.job.get("status") or {}).get("jobPods") or []}
+        nodes = {node["metadata"]["name"]: node for node in self.nodes}
+        causes: list[str] = []
+        faulty: list[_Replica] = []
+        relocate: list[dict] = []
+        instances: list[str] = []
+        for replica, pod in zip(self.replicas, self._pods(), strict=True):
+            if pod is None:
+                if replica.name in recorded:
+                    causes.append(f"pod {replica.name} was deleted")
+                    faulty.append(replica)
+                continue
+            node_name = pod["spec"].get("nodeName")
+            if not node_name or pod["status"].get("phase") in ("Succeeded", "Failed"):
+                continue
+            node = nodes.get(node_name)
+            health = ((node or {}).get("metadata", {}).get("labels") or {}).get(NODE_HEALTH_LABEL, SCHEDULABLE)
+            if node is not None and health == SCHEDULABLE:
+                continue
+            causes.append(f"node {node_name} of pod {replica.name} is {health if node is not None else 'gone'}")
+            faulty.append(replica)
+            relocate.append(pod)
+            instances.append(instance_id(node_name))
+        if not faulty:
+            return
+        if _is_true(self.job, "Restarting") or _condition(self.job, "Running") is None:
+            # Part of a start or a remediation already under way: move the pods along, no new restart.
+            for pod in relocate:
+                self._delete_pod(pod, self.now)
+            return
+        fault = _Fault(
+            "; ".join(causes),
+            tuple(r.name for r in faulty),
+            tuple(str(r.node_rank) for r in faulty),
+            tuple(instances),
+            relocate=tuple(pod["metadata"]["name"] for pod in relocate),
+            recreated=len(relocate) < len(faulty),
+        )
+        self._fault(self.now, fault)
+
+    def _log_verdict(self, pods: list[dict], rendezvous: datetime) -> tuple[RuleVerdict, tuple[str, ...]] | None:
+        """The earliest verdict of the job's log monitoring rules over this run's lines, and the pods it concerns."""
+        rules = parse_rules((self.job.get("spec") or {}).get("runPolicy") or {})
+        if not rules:
+            return None
+        verdicts = []
+        for pod in pods:
+            run = self._run(pod, rendezvous)
+            assert run is not None
+            lines = run.lines_between(run.started_at - timedelta(microseconds=1), self.now)
+            verdict = first_verdict(rules, lines, run.started_at, self.now)
+            if verdict is not None:
+                verdicts.append((verdict, pod["metadata"]["name"]))
+        if not verdicts:
+            return None
+        first = min((verdict for verdict, _ in verdicts), key=lambda v: (v.at, v.rule))
+        return first, tuple(name for verdict, name in verdicts if (verdict.at, verdict.rule) == (first.at, first.rule))
+
+    def _monitor_fault(self, at: datetime, verdict: RuleVerdict, pods: tuple[str, ...]) -> None:
+        self._flush_logs(at)
+        ranks = tuple(str(r.node_rank) for r in self.replicas if r.name in pods)
+        cause = f"log monitoring rule {verdict.rule} found the job {verdict.detail}"
+        self.op.operator_log(at, f"Job is {verdict.verdict}", self.job, rule=verdict.rule, pods=list(pods))
+        self._fault(at, _Fault(cause, pods, ranks, stopped_by_operator=True))
+
+    def _delete_pod(self, pod: dict, at: datetime) -> None:
+        name = pod["metadata"]["name"]
+        self.store.delete(PODS, self.namespace, name)
+        self.cluster.pop((self.namespace, name), None)
+        self._job_event("Normal", "SuccessfulDeletePod", f"Deleted pod: {name}", at)
+
+    def _fault(self, at: datetime, fault: _Fault) -> None:
+        """Stop the run, then restart the job (pods in place, or recreated off an unhealthy node) or fail it."""
+        self._flush_logs(at)
+        runs = self._runs()
         retries, used = self._max_retries, self._restart_count
-        if used < retries:
-            message = (
-                f"{_KIND} {self.name} is restarting because pod {failed_pod} failed with exit code 1 "
-                f"(restart {used + 1} of {retries})."
-            )
-
-            def restarting(status: dict) -> None:
-                status["restartCount"] = used + 1
-                set_condition(status, "PodsRunning", _FALSE, f"{_KIND}Restarting", message, at, add=False)
-                set_condition(status, "Running", _FALSE, f"{_KIND}Restarting", message, at, add=False)
-                set_condition(status, "Restarting", _TRUE, f"{_KIND}Restarting", message, at)
-
-            self._update_status(restarting)
-            self._job_event("Warning", f"{_KIND}Restarting", message, at)
-            self.op.operator_log(at, "Job fault detected, restarting job pods in place", self.job, faultyPod=failed_pod)
+        restarting = used < retries
+        for pod, run in runs:
+            name = pod["metadata"]["name"]
+            if restarting and name in fault.relocate:
+                continue  # deleted below, its log with it
+            container = _main_container(pod["spec"])
+            if name == fault.crashed:
+                lines = run.failure_lines(at)
+            elif fault.stopped_by_operator:
+                lines = run.stop_lines(at)
+            else:
+                lines = run.peer_failure_lines(at)
+            for line_at, line in lines:
+                self.logs.append(self.namespace, name, container, line, line_at)
+            self.logs.mark_finished(self.namespace, name, container)
+            self._update_pod(pod, _terminate(at, exit_code=1 if name == fault.crashed else 143, reason="Error"))
+        if runs:
+            self._record_checkpoint(runs[0][1].last_checkpoint(at))
+        faulty = {
+            "restartType": fault.restart_type,
+            "faultyInstanceIdList": list(fault.faulty_instances),
+            "faultyPodList": list(fault.faulty_pods),
+            "faultyRankList": list(fault.faulty_ranks),
+        }
+        if restarting:
+            for name in fault.relocate:
+                if (pod := self.cluster.get((self.namespace, name))) is not None:
+                    self._delete_pod(pod, at)
+            self._restarting(at, fault, faulty, used, retries)
             return
         message = (
-            f"{_KIND} {self.name} has failed because pod {failed_pod} failed with exit code 1 and the job reached "
+            f"{_KIND} {self.name} has failed because {fault.cause} and the job reached "
             f"its maximum number of retries ({retries})."
         )
 
-        self._update_status(_finished("Failed", f"{_KIND}Failed", message, at))
+        def failed(status: dict) -> None:
+            status["latestFaultyPodInstanceList"] = faulty
+            _finished("Failed", f"{_KIND}Failed", message, at)(status)
+
+        self._update_status(failed)
         for pod, _ in runs:
-            self._update_pod(pod, _finish_pod("Failed", at))
+            self._update_pod(self.cluster[(self.namespace, pod["metadata"]["name"])], _finish_pod("Failed", at))
         self._job_event("Warning", f"{_KIND}Failed", message, at)
         self.op.operator_log(at, "Job failed, retries exhausted", self.job, jobMaxRetryCount=retries)
         self._clean_pods()
 
-    def _restart(self, at: datetime) -> None:
-        for pod in self._pods():
-            assert pod is not None
-            container = _main_container(pod["spec"])
-            self.logs.rotate(self.namespace, pod["metadata"]["name"], container)
-            fresh_ids = {
-                c["name"]: f"containerd://{self.op._rng.getrandbits(256):064x}" for c in pod["spec"]["containers"]
-            }
+    def _restarting(self, at: datetime, fault: _Fault, faulty: dict, used: int, retries: int) -> None:
+        message = f"{_KIND} {self.name} is restarting because {fault.cause} (restart {used + 1} of {retries})."
+        restart_status = self._restart_status(at, fault.restart_type)
 
-            def restart(p: dict, fresh_ids: dict[str, str] = fresh_ids) -> None:
-                for status in p["status"]["containerStatuses"]:
-                    status["lastState"] = {"terminated": status["state"]["terminated"]}
-                    status["containerID"] = fresh_ids[status["name"]]
-                    status["state"] = {"running": {"startedAt": rfc3339(at)}}
-                    status["restartCount"] = int(status.get("restartCount") or 0) + 1
-                    status.update(ready=True, started=True)
-                _pod_condition(p, "Ready", _TRUE, at)
-                _pod_condition(p, "ContainersReady", _TRUE, at)
+        def restarting(status: dict) -> None:
+            status["restartCount"] = used + 1
+            status["restartStatus"] = restart_status
+            status["latestFaultyPodInstanceList"] = faulty
+            set_condition(status, "PodsRunning", _FALSE, f"{_KIND}Restarting", message, at, add=False)
+            set_condition(status, "Running", _FALSE, f"{_KIND}Restarting", message, at, add=False)
+            set_condition(status, "Restarting", _TRUE, f"{_KIND}Restarting", message, at)
 
-            pod = self._update_pod(pod, restart)
-            image = next(c.get("image", "") for c in pod["spec"]["containers"] if c["name"] == container)
-            self._kubelet_event(pod, "Pulled", f'Container image "{image}" already present on machine', at)
-            self._kubelet_event(pod, "Created", f"Created container: {container}", at)
-            self._kubelet_event(pod, "Started", f"Started container {container}", at)
+        def annotate(job: dict) -> None:
+            annotations = job["metadata"].setdefault("annotations", {})
+            annotations[FAULT_DETECTED_ANNOTATION] = rfc3339_micro(at)
+            annotations.pop(QUIET_LOG_ANNOTATION, None)  # restarted processes no longer hang
+
+        self._update_status(restarting)
+        self._update_job(annotate)
+        self._job_event("Warning", f"{_KIND}Restarting", message, at)
+        what = "recreating pods off faulty nodes" if fault.relocate else "restarting job pods in place"
+        self.op.operator_log(
+            at,
+            f"Job fault detected, {what}",
+            self.job,
+            faultyPods=list(fault.faulty_pods),
+            restartType=fault.restart_type,
+        )
+
+    def _restart_status(self, at: datetime, restart_type: str) -> dict:
+        """HPTO's restart accounting per evaluation window: full (JLR) restarts, and standard ones since the last."""
+        run_policy = (self.job.get("spec") or {}).get("runPolicy") or {}
+        period = _seconds((run_policy.get("restartPolicy") or {}).get("evalPeriodSeconds"), DEFAULT_EVAL_PERIOD_SECONDS)
+        status = self.job.get("status") or {}
+        started = _parse_time(status.get("startTime") or self.job["metadata"]["creationTimestamp"])
+        window = int((at - started).total_seconds() // max(1, period))
+        previous = status.get("restartStatus") or {}
+        if previous.get("currentEvalPeriod") != window:
+            previous = {}
+        full, standard = int(previous.get("fullJobRestartCount") or 0), int(previous.get("restartCount") or 0)
+        if restart_type == "JLR":
+            full, standard = full + 1, 0
+        else:
+            standard += 1
+        return {"currentEvalPeriod": window, "fullJobRestartCount": full, "restartCount": standard}
+
+    def _restart_pod(self, pod: dict, at: datetime) -> None:
+        container = _main_container(pod["spec"])
+        self.logs.rotate(self.namespace, pod["metadata"]["name"], container)
+        fresh_ids = {c["name"]: f"containerd://{self.op._rng.getrandbits(256):064x}" for c in pod["spec"]["containers"]}
+
+        def restart(p: dict) -> None:
+            for status in p["status"]["containerStatuses"]:
+                status["lastState"] = {"terminated": status["state"]["terminated"]}
+                status["containerID"] = fresh_ids[status["name"]]
+                status["state"] = {"running": {"startedAt": rfc3339(at)}}
+                status["restartCount"] = int(status.get("restartCount") or 0) + 1
+                status.update(ready=True, started=True)
+            _pod_condition(p, "Ready", _TRUE, at)
+            _pod_condition(p, "ContainersReady", _TRUE, at)
+
+        pod = self._update_pod(pod, restart)
+        image = next(c.get("image", "") for c in pod["spec"]["containers"] if c["name"] == container)
+        self._kubelet_event(pod, "Pulled", f'Container image "{image}" already present on machine', at)
+        self._kubelet_event(pod, "Created", f"Created container: {container}", at)
+        self._kubelet_event(pod, "Started", f"Started container {container}", at)
 
     def _complete(self, at: datetime) -> None:
         self._flush_logs(at)

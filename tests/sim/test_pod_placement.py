@@ -117,11 +117,27 @@ def test_unhealthy_nodes_are_skipped_with_a_taint_reason() -> None:
     sick["metadata"]["labels"][NODE_HEALTH_LABEL] = "UnschedulablePendingReboot"
     placement = place_pod(pod("new"), [sick], [])
     assert placement.node_name is None
+    # HyperPod's quarantine taint is `sagemaker.amazonaws.com/node-health-status=Unschedulable:NoSchedule`.
     assert (
-        "1 node(s) had untolerated taint {sagemaker.amazonaws.com/node-health-status: UnschedulablePendingReboot}"
+        "1 node(s) had untolerated taint {sagemaker.amazonaws.com/node-health-status: Unschedulable}"
         in placement.message
     )
     assert place_pod(pod("new"), [sick, node("gpu-ok")], []).node_name == "gpu-ok"
+
+
+def test_node_taints_are_honoured_unless_tolerated() -> None:
+    tainted = node("gpu-tainted")
+    tainted["spec"]["taints"] = [{"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}]
+    placement = place_pod(pod("new"), [tainted], [])
+    assert "1 node(s) had untolerated taint {nvidia.com/gpu: present}" in placement.message
+    tolerant = pod("tolerant")
+    tolerant["spec"]["tolerations"] = [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
+    assert place_pod(tolerant, [tainted], []).node_name == "gpu-tainted"
+    wrong_value = pod("wrong-value")
+    wrong_value["spec"]["tolerations"] = [{"key": "nvidia.com/gpu", "operator": "Equal", "value": "absent"}]
+    assert place_pod(wrong_value, [tainted], []).node_name is None
+    tainted["spec"]["taints"][0]["effect"] = "PreferNoSchedule"  # a preference, not a filter
+    assert place_pod(pod("new"), [tainted], []).node_name == "gpu-tainted"
 
 
 def test_required_node_affinity_is_honoured() -> None:

@@ -85,7 +85,15 @@ def test_jobs_show_every_state_at_once() -> None:
     }
     for job in sim.store.list(HYPERPOD_PYTORCH_JOBS)[0]:
         assert datetime.fromisoformat(job["metadata"]["creationTimestamp"]) < START
-    assert sim.store.get(HYPERPOD_PYTORCH_JOBS, TEAM_A, "qwen3-4b-thinking-fsdp")["status"]["restartCount"] == 1
+    qwen = sim.store.get(HYPERPOD_PYTORCH_JOBS, TEAM_A, "qwen3-4b-thinking-fsdp")
+    assert qwen["status"]["restartCount"] == 1
+    assert qwen["status"]["latestFaultyPodInstanceList"]["faultyPodList"] == ["qwen3-4b-thinking-fsdp-pod-0"]
+    remediated = sim.store.list(
+        EVENTS, TEAM_A, field_selector="involvedObject.name=qwen3-4b-thinking-fsdp,reason=HyperPodPyTorchJobRemediated"
+    )[0]
+    assert [e["message"] for e in remediated] == [
+        "HyperPodPyTorchJob qwen3-4b-thinking-fsdp fault remediated in 5.0 seconds."
+    ]
     assert sim.store.get(HYPERPOD_PYTORCH_JOBS, TEAM_B, "mistral-7b-dpo")["status"]["restartCount"] == 2
     running = sim.store.list(PODS, TEAM_A, label_selector="HPJob=llama3-1-8b-fsdp")[0]
     assert [p["status"]["phase"] for p in running] == ["Running", "Running"]

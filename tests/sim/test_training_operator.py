@@ -55,12 +55,9 @@ class Sim:
         return "".join(self.logs.read(NS, pod, CONTAINER, previous=previous))
 
 
-def make_sim(seed: int = 3) -> Sim:
-    clock = SimClock(start=START, speed=0)
-    store = ObjectStore(clock)
-    logs = LogStore()
-    store.create(NAMESPACES, {"metadata": {"name": NS}})
-    for i in range(4):
+def create_gpu_nodes(store: ObjectStore, count: int) -> None:
+    """`count` ml.g5.12xlarge nodes named hyperpod-i-0000000000000000<i>, with internal IPs 10.1.0.<10 + i>."""
+    for i in range(count):
         node = make_node(
             f"hyperpod-i-0000000000000000{i}",
             "ml.g5.12xlarge",
@@ -71,6 +68,14 @@ def make_sim(seed: int = 3) -> Sim:
             created_at=START,
         )
         store.create(NODES, node)
+
+
+def make_sim(seed: int = 3) -> Sim:
+    clock = SimClock(start=START, speed=0)
+    store = ObjectStore(clock)
+    logs = LogStore()
+    store.create(NAMESPACES, {"metadata": {"name": NS}})
+    create_gpu_nodes(store, 4)
     return Sim(clock, store, logs, TrainingOperator(store, logs, random.Random(seed)))
 
 
@@ -277,6 +282,17 @@ def test_a_crash_restarts_pods_in_place_then_the_job_runs_on(sim: Sim) -> None:
     restarting = next(e for e in sim.events("llama") if e["reason"] == "HyperPodPyTorchJobRestarting")
     assert restarting["type"] == "Warning"
     assert "restart 1 of 2" in restarting["message"]
+    assert job["status"]["latestFaultyPodInstanceList"] == {
+        "restartType": "PLR",
+        "faultyInstanceIdList": [],
+        "faultyPodList": ["llama-pod-0"],
+        "faultyRankList": ["0"],
+    }
+    assert job["status"]["restartStatus"] == {"currentEvalPeriod": 0, "fullJobRestartCount": 0, "restartCount": 1}
+    [remediated] = [e for e in sim.events("llama") if e["reason"] == "HyperPodPyTorchJobRemediated"]
+    assert remediated["type"] == "Normal"
+    assert remediated["message"] == "HyperPodPyTorchJob llama fault remediated in 5.0 seconds."  # the restart back-off
+    assert "sim.hyptui.io/fault-detected-at" not in job["metadata"]["annotations"]
 
 
 def test_the_restarting_state_shows_between_crash_and_restart(sim: Sim) -> None:
