@@ -69,3 +69,13 @@ NODE_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("pods", "PODS", 4, priority=1),
     ColumnSpec("age", "AGE", 6, priority=1),
 )
+
+PROBLEM_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("severity", "SEVERITY", 8, toned=True),
+    ColumnSpec("kind", "KIND", 4),
+    ColumnSpec("namespace", "NAMESPACE", 18, priority=2),
+    ColumnSpec("name", "NAME", 24, flex_max=36),
+    ColumnSpec("reason", "PROBLEM", 31),
+    ColumnSpec("detail", "DETAIL", 30, priority=1, flex_max=120),
+    ColumnSpec("age", "SINCE", 6, priority=1),
+)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 SECTIONS: dict[str, tuple[str, ...]] = {
     "jobs": ("jobs", "job", "hpjobs", "hpjob", "hyperpodpytorchjobs"),
     "nodes": ("nodes", "node", "no"),
+    "problems": ("problems", "pb", "faults"),
 }
 NAMESPACE_WORDS = ("ns", "namespace")
 ALL_NAMESPACES = ("all", "-A", "*")

@@ -25,6 +25,7 @@ _BAD = {
     "NotReady",
     "UnschedulablePendingReplacement",
     "UnschedulablePendingReboot",
+    "Broken",
 }
 _WARN = {
     "Pending",
@@ -35,9 +36,10 @@ _WARN = {
     "Restarting",
     "PodInitializing",
     "Ready,SchedulingDisabled",
+    "Stuck",
 }
 _OK = {"Running", "Ready", "Schedulable", "Passed", "True"}
-_IDLE = {"Completed", "Succeeded"}
+_IDLE = {"Completed", "Succeeded", "Note"}
 
 
 def tone_of(status: str) -> Tone:

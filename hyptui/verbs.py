@@ -40,5 +40,6 @@ VERBS: dict[str, Verb] = {
         Verb("reload", "r", "Reload"),
         Verb("section_jobs", "1", "Jobs", show=False),
         Verb("section_nodes", "2", "Nodes", show=False),
+        Verb("section_problems", "3,exclamation_mark", "Problems", key_display="!"),
     )
 }

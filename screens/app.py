@@ -13,12 +13,13 @@ from pathlib import Path
 from textual.app import App
 from textual.signal import Signal
 
-from hyptui.command_line import Command, OpenSection, Quit, UseNamespace
+from hyptui.command_line import Command, OpenSection, Quit, UseNamespace, parse_command
 from hyptui.kinds import ResourceKind
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
 from hyptui.screens.jobs import JobsScreen
 from hyptui.screens.nodes import NodesScreen
+from hyptui.screens.problems import ProblemsScreen
 from hyptui.screens.verb_bindings import bindings
 from hyptui.screens.verb_palette import VerbCommands
 from hyptui.store.actions import Notice
@@ -38,9 +39,9 @@ def wall_clock() -> datetime:
 class HyptuiApp(App[int]):
     CSS_PATH = STYLESHEET
     TITLE = "hyptui"
-    MODES = {"jobs": JobsScreen, "nodes": NodesScreen}
+    MODES = {"jobs": JobsScreen, "nodes": NodesScreen, "problems": ProblemsScreen}
     COMMANDS = App.COMMANDS | {VerbCommands}
-    BINDINGS = bindings("quit", "help", "command", "section_jobs", "section_nodes")
+    BINDINGS = bindings("quit", "help", "command", "section_jobs", "section_nodes", "section_problems")
 
     def __init__(
         self,
@@ -110,8 +111,31 @@ class HyptuiApp(App[int]):
     def action_section_nodes(self) -> None:
         self.action_open_section("nodes")
 
+    def action_section_problems(self) -> None:
+        self.action_open_section("problems")
+
     def action_open_section(self, section: str) -> None:
         self.switch_mode(section)
+
+    async def open_job(self, key: ObjectKey) -> None:
+        """A job's detail on top of the jobs section (where Back leads to the job list)."""
+        from hyptui.screens.job_detail import JobDetailScreen
+
+        await self._section_root("jobs")
+        await self.push_screen(JobDetailScreen(key))
+
+    def open_pod_log(self, namespace: str, pod: str) -> None:
+        from hyptui.screens.pod_log import PodLogScreen
+
+        self.push_screen(PodLogScreen(namespace, pod))
+
+    async def _section_root(self, section: str) -> None:
+        await self.switch_mode(section)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    async def run_command_text(self, text: str) -> None:
+        await self.run_command(parse_command(text, self.settings.aliases))
 
     def action_command(self) -> None:
         from hyptui.screens.command_bar import CommandBar
@@ -122,9 +146,7 @@ class HyptuiApp(App[int]):
         if isinstance(command, Quit):
             self.exit(0)
         elif isinstance(command, OpenSection):
-            await self.switch_mode(command.section)
-            while len(self.screen_stack) > 1:
-                await self.pop_screen()
+            await self._section_root(command.section)
             if command.filter:
                 self.screen.apply_filter(command.filter)
         elif isinstance(command, UseNamespace):

@@ -4,6 +4,7 @@ asserts the screen really got there, so a crashed app cannot pass as a blank sna
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from textual.widgets import Input
 from hyptui.screens.command_bar import CommandBar
 from hyptui.screens.help import HelpScreen
 from hyptui.screens.nodes import NodesScreen
+from hyptui.screens.problems import ProblemsScreen
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START
@@ -33,8 +35,16 @@ SNAPSHOT_PORT = 47_621
 
 @pytest.fixture
 def snapshot_cluster(tmp_path: Path) -> Iterator[tuple[EmbeddedCluster, Path]]:
-    cluster = EmbeddedCluster(clock=SimClock(start=FIXED_START, speed=0), seed=7, port=SNAPSHOT_PORT)
-    cluster.start()
+    deadline = time.monotonic() + 30
+    while True:  # another test run on this machine may hold the port for a moment
+        cluster = EmbeddedCluster(clock=SimClock(start=FIXED_START, speed=0), seed=7, port=SNAPSHOT_PORT)
+        try:
+            cluster.start()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     try:
         yield cluster, cluster.write_kubeconfig(tmp_path / "kubeconfig")
     finally:
@@ -141,3 +151,15 @@ def test_theme_snapshots(snap_compare, snapshot_cluster, theme: str) -> None:
         assert pilot.app.theme == theme
 
     assert snap_compare(app, terminal_size=(110, 16), run_before=ready)
+
+
+def test_problems_snapshot(snap_compare, snapshot_cluster) -> None:
+    cluster, kubeconfig = snapshot_cluster
+
+    async def ready(pilot) -> None:
+        await settle(pilot, cluster)
+        await pilot.press("exclamation_mark")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ProblemsScreen), "the problems section")
+        await wait_until(pilot, lambda: len(table_keys(pilot.app)) == 3, "the seed's three problems")
+
+    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(150, 16), run_before=ready)
