@@ -6,6 +6,24 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
+class PrinterColumn:
+    """A CRD `additionalPrinterColumns` entry: what `kubectl get` shows for a custom kind (built-in kinds have
+    kubectl's own printers instead)."""
+
+    name: str
+    type: str  # string | integer | number | boolean | date
+    json_path: str  # evaluated against the object, e.g. `.status.conditions[-1:].type`
+    description: str = ""
+    priority: int = 0  # 1 = only with `-o wide`
+    format: str = ""
+
+
+AGE_COLUMN = PrinterColumn(
+    "Age", "date", ".metadata.creationTimestamp", "CreationTimestamp is a timestamp of when this object was created."
+)
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceKind:
     key: str  # hyptui's own short handle, used as the state key for the collection
     group: str  # "" for the core group
@@ -20,6 +38,8 @@ class ResourceKind:
     builtin: bool = False  # a built-in kind (strategic merge patch allowed), not a custom resource
     # field selectors the real API server accepts beyond metadata.name/metadata.namespace
     field_labels: tuple[str, ...] = ()
+    # custom kinds only: the CRD's additionalPrinterColumns (none declared = the API server's default, Age)
+    printer_columns: tuple[PrinterColumn, ...] = ()
 
     @property
     def api_version(self) -> str:
@@ -128,6 +148,12 @@ HYPERPOD_PYTORCH_JOBS = ResourceKind(
     short_names=("hpjob",),
     categories=("all",),
     has_status=True,
+    # The operator's CRD is not public; these follow the Kubeflow PyTorchJob CRD it descends from, plus restarts.
+    printer_columns=(
+        PrinterColumn("State", "string", ".status.conditions[-1:].type", "The latest condition of the job"),
+        AGE_COLUMN,
+        PrinterColumn("Restarts", "integer", ".status.restartCount", "Job-level restarts", priority=1),
+    ),
 )
 
 ALL_KINDS: tuple[ResourceKind, ...] = (NAMESPACES, NODES, PODS, EVENTS, HYPERPOD_PYTORCH_JOBS)

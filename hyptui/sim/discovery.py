@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from hyptui.kinds import ALL_KINDS, PODS, ResourceKind
+from hyptui.sim.crds import CRD_VERBS, CUSTOM_RESOURCE_DEFINITIONS
+from hyptui.sim.event_views import EVENTS_V1
 
 AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 RESOURCE_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
@@ -27,7 +29,9 @@ VERSION_INFO: dict[str, str] = {
 }
 
 
-_BY_PATH: dict[tuple[str, str, str], ResourceKind] = {(k.group, k.version, k.plural): k for k in ALL_KINDS}
+# The kinds table plus what only the API server serves: the CRDs of the custom kinds and the events.k8s.io view.
+SERVED_KINDS: tuple[ResourceKind, ...] = (*ALL_KINDS, EVENTS_V1, CUSTOM_RESOURCE_DEFINITIONS)
+_BY_PATH: dict[tuple[str, str, str], ResourceKind] = {(k.group, k.version, k.plural): k for k in SERVED_KINDS}
 
 
 def wants_aggregated(accept: str) -> bool:
@@ -42,7 +46,7 @@ def wants_aggregated(accept: str) -> bool:
 def groups() -> dict[str, list[str]]:
     """Named API groups and their versions, preferred first, in kinds-table order."""
     versions: dict[str, list[str]] = {}
-    for kind in ALL_KINDS:
+    for kind in SERVED_KINDS:
         if kind.group and kind.version not in versions.setdefault(kind.group, []):
             versions[kind.group].append(kind.version)
     return versions
@@ -53,7 +57,11 @@ def kind_for(group: str, version: str, plural: str) -> ResourceKind | None:
 
 
 def serves_group_version(group: str, version: str) -> bool:
-    return any((k.group, k.version) == (group, version) for k in ALL_KINDS)
+    return any((k.group, k.version) == (group, version) for k in SERVED_KINDS)
+
+
+def verbs_of(kind: ResourceKind) -> list[str]:
+    return CRD_VERBS if kind is CUSTOM_RESOURCE_DEFINITIONS else RESOURCE_VERBS
 
 
 def api_versions(server_address: str) -> dict[str, Any]:
@@ -87,7 +95,7 @@ def api_resource_list(group: str, version: str) -> dict[str, Any]:
             "singularName": kind.singular,
             "namespaced": kind.namespaced,
             "kind": kind.kind,
-            "verbs": RESOURCE_VERBS,
+            "verbs": verbs_of(kind),
             **_names(kind),
         }
         resources.append(resource)
@@ -140,7 +148,7 @@ def _aggregated_resource(kind: ResourceKind) -> dict[str, Any]:
         "responseKind": response_kind,
         "scope": "Namespaced" if kind.namespaced else "Cluster",
         "singularResource": kind.singular,
-        "verbs": RESOURCE_VERBS,
+        "verbs": verbs_of(kind),
         **_names(kind),
     }
     subresources = [
@@ -162,7 +170,7 @@ def _names(kind: ResourceKind) -> dict[str, list[str]]:
 
 
 def _kinds_of(group: str, version: str) -> list[ResourceKind]:
-    return [kind for kind in ALL_KINDS if (kind.group, kind.version) == (group, version)]
+    return [kind for kind in SERVED_KINDS if (kind.group, kind.version) == (group, version)]
 
 
 def _subresources(kind: ResourceKind) -> list[tuple[str, list[str]]]:

@@ -6,7 +6,6 @@ Every reply carries a Content-Length or is chunked, so keep-alive connections st
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import logging
@@ -17,19 +16,39 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
-from hyptui.kinds import PODS, ResourceKind
-from hyptui.sim import discovery
-from hyptui.sim.errors import ApiError, bad_request, expired, internal_error, method_not_allowed, path_not_found
+from hyptui.kinds import ALL_KINDS, EVENTS, PODS, ResourceKind
+from hyptui.sim import discovery, openapi
+from hyptui.sim.clock import rfc3339
+from hyptui.sim.crds import CUSTOM_RESOURCE_DEFINITIONS, custom_resource_definitions
+from hyptui.sim.errors import (
+    ApiError,
+    bad_request,
+    internal_error,
+    method_not_allowed,
+    not_found,
+    path_not_found,
+    unsupported_media_type,
+)
+from hyptui.sim.event_views import EVENTS_V1, core_field_selector, to_core, to_events_v1
+from hyptui.sim.list_pages import ListSnapshots
 from hyptui.sim.logs import LogStore, render_line
-from hyptui.sim.storage import PROPAGATION_POLICIES, ObjectStore, Watcher
+from hyptui.sim.patch import APPLY_PATCH, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH
+from hyptui.sim.protobuf_body import PROTOBUF, decode_protobuf_object
+from hyptui.sim.selectors import FieldSelector, LabelSelector
+from hyptui.sim.storage import PROPAGATION_POLICIES, ObjectStore, Watcher, apply_patch_document, decode_patch
+from hyptui.sim.table_printers import INCLUDE_OBJECT, TABLE_CONTENT_TYPE, render_table, table_version
+from hyptui.sim.validation import check_known_fields
 
 log = logging.getLogger(__name__)
+# One debug line per request (method, path, status, milliseconds): `hyptui sim -v` shows them.
+request_log = logging.getLogger("hyptui.sim.requests")
 
 STREAM_WAKE_SECONDS = 0.5
 BOOKMARK_INTERVAL_SECONDS = 60.0
@@ -49,6 +68,8 @@ class ClusterHTTPServer(ThreadingHTTPServer):
         super().__init__(address, ApiRequestHandler)
         self.store = store
         self.logs = logs
+        self.started = rfc3339(store.clock.now())  # when the CRDs were "installed"
+        self.list_snapshots = ListSnapshots()
         self.stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._streams = 0
@@ -135,12 +156,57 @@ def _subresources(kind: ResourceKind) -> tuple[str, ...]:
     return (("status",) if kind.has_status else ()) + (("log",) if kind.key == PODS.key else ())
 
 
+@dataclass(frozen=True, slots=True)
+class ResourceView:
+    """How a served resource maps onto the store: most are stored as served; events.k8s.io Events are the core ones
+    converted on the way in and out."""
+
+    stored: ResourceKind
+    to_client: Callable[[dict[str, Any]], dict[str, Any]]
+    from_client: Callable[[Any], Any]
+    field_selector: Callable[[str], str]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _view_of(kind: ResourceKind) -> ResourceView:
+    if kind.key == EVENTS_V1.key:
+        return ResourceView(
+            EVENTS, to_events_v1, lambda obj: to_core(obj) if isinstance(obj, dict) else obj, core_field_selector
+        )
+    return ResourceView(kind, _same, _same, _same)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFormat:
+    """What the client's Accept header and `includeObject` ask a read to return: objects, or a Table of them."""
+
+    table: str | None  # the meta.k8s.io Table version, or None for objects
+    include_object: str
+
+    @classmethod
+    def of(cls, accept: str, query: dict[str, str]) -> ReplyFormat:
+        include_object = query.get("includeObject") or "Metadata"
+        if include_object not in INCLUDE_OBJECT:
+            supported = ", ".join(f'"{value}"' for value in INCLUDE_OBJECT)
+            raise bad_request(f'includeObject: Unsupported value: "{include_object}": supported values: {supported}')
+        return cls(table_version(accept), include_object)
+
+    @property
+    def content_type(self) -> str:
+        return TABLE_CONTENT_TYPE.format(version=self.table) if self.table else "application/json"
+
+
 class ApiRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.1"  # a malformed request line still gets a status line back, as from Go
     server_version = "hyptui-sim"
     timeout = 300  # seconds an idle keep-alive connection may sit before its thread lets go
     server: ClusterHTTPServer
     _response_started = False  # once a status line went out, an error can no longer become a Status reply
+    _status = 0
 
     # ---- plumbing
 
@@ -155,10 +221,25 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
 
     def send_response(self, code: int, message: str | None = None) -> None:
         self._response_started = True
+        self._status = code
         super().send_response(code, message)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Malformed HTTP (bad request line, headers too long) is answered with a Status too, then the connection
+        closes, since the request's end is unknown."""
+        self.close_connection = True
+        try:
+            phrase = HTTPStatus(code).phrase
+        except ValueError:
+            phrase = "Error"
+        reason = phrase.replace(" ", "").replace("-", "")
+        self._send_json(code, ApiError(code, reason, message or phrase).status_body())
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Requests are logged once they are answered, with their duration (see _handle)."""
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -175,18 +256,32 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._handle("DELETE")
 
+    def do_HEAD(self) -> None:
+        self._handle("HEAD")
+
+    def do_OPTIONS(self) -> None:
+        self._handle("OPTIONS")
+
+    def do_TRACE(self) -> None:
+        self._handle("TRACE")
+
     def _handle(self, method: str) -> None:
-        url = urlsplit(self.path)
-        query = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
+        started = time.monotonic()
         self._response_started = False  # per request: a keep-alive connection reuses the handler
+        self._status = 0
         try:
+            url = urlsplit(self.path)
+            query = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
             body = self._read_body()
             if query.get("dryRun"):
                 # Refused rather than ignored: ignoring it would make a dry run change the cluster.
                 raise bad_request("dryRun is not supported by the embedded cluster")
             self._route(method, unquote(url.path), query, body)
         except ApiError as error:
-            self._send_json(error.code, error.status_body())
+            if self._response_started:
+                self.close_connection = True
+            else:
+                self._send_json(error.code, error.status_body())
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception:
@@ -194,17 +289,24 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             if not self._response_started:
                 self._send_json(500, internal_error().status_body())
+        finally:
+            elapsed = (time.monotonic() - started) * 1000
+            request_log.debug("%s %s %s %.1fms", method, self.path, self._status or "-", elapsed)
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             chunks = []
-            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+            while size := _chunk_size(self.rfile.readline()):
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
             while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                 pass  # trailers
             return b"".join(chunks)
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isdigit():
+            self.close_connection = True  # the body's end is unknown: the connection cannot carry on
+            raise bad_request(f"invalid Content-Length: {declared!r}")
+        length = int(declared)
         return self.rfile.read(length) if length else b""
 
     # ---- routing
@@ -212,37 +314,50 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
     def _route(self, method: str, path: str, query: dict[str, str], body: bytes) -> None:
         path = path.rstrip("/") or "/"
         if path in HEALTH_PATHS:
+            self._only_get(method)
             self._send_text(200, "ok")
             return
         if path in ("/version", "/api", "/apis") or self._is_discovery(path):
-            if method != "GET":
-                raise method_not_allowed()
+            self._only_get(method)
             self._send_discovery(path)
+            return
+        if path == "/openapi/v3" or path.startswith("/openapi/v3/"):
+            self._only_get(method)
+            self._send_openapi(path)
             return
         route = parse_resource_path(path.strip("/").split("/"))
         if route is None:
             raise path_not_found()
+        if route.kind.key == CUSTOM_RESOURCE_DEFINITIONS.key:
+            self._only_get(method)
+        view = _view_of(route.kind)
+        store = self.server.store
         match method:
             case "GET":
                 self._get(route, query)
             case "POST" if route.name is None:
-                created = self.server.store.create(route.kind, _decode_body(body, self.headers), route.namespace)
-                self._send_json(201, created)
+                obj = _decode_body(body, self.headers)
+                self._check_fields(route.kind, obj, query)
+                created = store.create(view.stored, view.from_client(obj), route.namespace)
+                self._send_json(201, view.to_client(created))
             case "PUT" if route.name is not None and route.subresource != "log":
-                replaced = self.server.store.replace(
-                    route.kind, route.namespace, route.name, _decode_body(body, self.headers), route.subresource
+                obj = _decode_body(body, self.headers)
+                self._check_fields(route.kind, obj, query)
+                replaced = store.replace(
+                    view.stored, route.namespace, route.name, view.from_client(obj), route.subresource
                 )
-                self._send_json(200, replaced)
+                self._send_json(200, view.to_client(replaced))
             case "PATCH" if route.name is not None and route.subresource != "log":
-                content_type = self.headers.get("Content-Type", "")
-                patched = self.server.store.patch(
-                    route.kind, route.namespace, route.name, body, content_type, route.subresource
-                )
-                self._send_json(200, patched)
+                self._patch(route, view, query, body)
             case "DELETE" if route.subresource is None:
                 self._delete(route, query, body)
             case _:
                 raise method_not_allowed()
+
+    @staticmethod
+    def _only_get(method: str) -> None:
+        if method != "GET":
+            raise method_not_allowed()
 
     @staticmethod
     def _is_discovery(path: str) -> bool:
@@ -268,37 +383,132 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             group, version = ("", segments[1]) if segments[0] == "api" else (segments[1], segments[2])
             self._send_json(200, discovery.api_resource_list(group, version))
 
+    def _send_openapi(self, path: str) -> None:
+        if path == "/openapi/v3":
+            self._send_json(200, openapi.openapi_index())
+            return
+        document = openapi.group_version_document(path.removeprefix("/openapi/v3/"))
+        if document is None:
+            raise path_not_found()
+        self._send_json(200, document)
+
+    def _check_fields(self, kind: ResourceKind, obj: Any, query: dict[str, str], *, patch: bool = False) -> None:
+        if query.get("fieldValidation") == "Strict":
+            check_known_fields(kind, obj, patch=patch)
+
     # ---- verbs
 
     def _get(self, route: ResourceRoute, query: dict[str, str]) -> None:
-        store = self.server.store
         if route.subresource == "log":
             assert route.name is not None and route.namespace is not None  # the router only serves namespaced pods
             self._pod_log(route.namespace, route.name, query)
-        elif route.name is not None:
-            self._send_json(200, store.get(route.kind, route.namespace, route.name))
+            return
+        reply = ReplyFormat.of(self.headers.get("Accept", ""), query)
+        if route.name is not None:
+            obj = self._read_object(route)
+            if reply.table:
+                document = self._table(
+                    route.kind, [obj], reply, {"resourceVersion": obj["metadata"]["resourceVersion"]}
+                )
+                self._send_json(200, document, reply.content_type)
+            else:
+                self._send_json(200, obj)
         elif route.legacy_watch or query.get("watch") in TRUE_VALUES:
-            self._watch(route, query)
+            self._watch(route, query, reply)
         else:
-            self._list(route, query)
+            self._list(route, query, reply)
 
-    def _list(self, route: ResourceRoute, query: dict[str, str]) -> None:
+    def _read_object(self, route: ResourceRoute) -> dict[str, Any]:
+        assert route.name is not None
+        if route.kind.key == CUSTOM_RESOURCE_DEFINITIONS.key:
+            found = [crd for crd in self._definitions() if crd["metadata"]["name"] == route.name]
+            if not found:
+                raise not_found(route.kind, route.name)
+            return found[0]
+        view = _view_of(route.kind)
+        return view.to_client(self.server.store.get(view.stored, route.namespace, route.name))
+
+    def _read_collection(self, route: ResourceRoute, query: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+        label_selector, field_selector = query.get("labelSelector", ""), query.get("fieldSelector", "")
+        if route.kind.key == CUSTOM_RESOURCE_DEFINITIONS.key:
+            labels = LabelSelector.parse(label_selector)
+            fields = FieldSelector.parse(field_selector, route.kind)
+            definitions = [
+                crd
+                for crd in self._definitions()
+                if labels.matches(crd["metadata"].get("labels")) and fields.matches(crd)
+            ]
+            return definitions, self.server.store.resource_version
+        view = _view_of(route.kind)
         items, resource_version = self.server.store.list(
-            route.kind, route.namespace, query.get("labelSelector", ""), query.get("fieldSelector", "")
+            view.stored, route.namespace, label_selector, view.field_selector(field_selector)
         )
-        metadata: dict[str, Any] = {"resourceVersion": str(resource_version)}
-        if token := query.get("continue"):
-            start = _decode_continue(token)
-            items = [item for item in items if _object_key(item) > start]
+        return [view.to_client(item) for item in items], resource_version
+
+    def _definitions(self) -> list[dict[str, Any]]:
+        return custom_resource_definitions(ALL_KINDS, self.server.started)
+
+    def _list(self, route: ResourceRoute, query: dict[str, str], reply: ReplyFormat) -> None:
         limit = _number_param(query, "limit") or 0
-        if 0 < limit < len(items):
-            metadata["continue"] = _encode_continue(_object_key(items[limit - 1]))
-            metadata["remainingItemCount"] = len(items) - limit
-            items = items[:limit]
-        self._send_json(
-            200,
-            {"kind": route.kind.list_kind, "apiVersion": route.kind.api_version, "metadata": metadata, "items": items},
+        asked = (route.kind.key, route.namespace, query.get("labelSelector", ""), query.get("fieldSelector", ""))
+        snapshots = self.server.list_snapshots
+        if token := query.get("continue"):
+            page = snapshots.next_page(asked, token, limit)
+        else:
+            items, resource_version = self._read_collection(route, query)
+            page = snapshots.first_page(asked, items, resource_version, limit)
+        metadata: dict[str, Any] = {"resourceVersion": str(page.resource_version)}
+        if page.continue_token:
+            metadata["continue"] = page.continue_token
+            metadata["remainingItemCount"] = page.remaining
+        if reply.table:
+            self._send_json(200, self._table(route.kind, page.items, reply, metadata), reply.content_type)
+            return
+        listing = {"kind": route.kind.list_kind, "apiVersion": route.kind.api_version, "metadata": metadata}
+        self._send_json(200, {**listing, "items": page.items})
+
+    def _table(
+        self,
+        kind: ResourceKind,
+        objects: list[dict[str, Any]],
+        reply: ReplyFormat,
+        metadata: dict[str, Any] | None = None,
+        headers: bool = True,
+    ) -> dict[str, Any]:
+        assert reply.table is not None
+        now = self.server.store.clock.now()
+        return render_table(
+            kind,
+            objects,
+            now,
+            version=reply.table,
+            include_object=reply.include_object,
+            list_metadata=metadata,
+            headers=headers,
         )
+
+    def _patch(self, route: ResourceRoute, view: ResourceView, query: dict[str, str], body: bytes) -> None:
+        assert route.name is not None
+        store = self.server.store
+        content_type = self.headers.get("Content-Type", "")
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type == APPLY_PATCH and not query.get("fieldManager"):
+            raise bad_request("PATCH requests of type application/apply-patch+yaml require the fieldManager parameter")
+        if media_type in (MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH) and query.get("fieldValidation") == "Strict":
+            self._check_fields(route.kind, decode_patch(body, media_type), query, patch=True)
+        if view.stored is route.kind:
+            patched = store.patch(route.kind, route.namespace, route.name, body, content_type, route.subresource)
+            self._send_json(200, patched)
+            return
+        # A converted view: patch the object as the client sees it, store it back in the stored form.
+        # Server-side apply is not offered on a converted view: it would need field ownership across both forms.
+        accepted = (JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH)
+        if media_type not in accepted:
+            raise unsupported_media_type(accepted)
+        current = view.to_client(store.get(view.stored, route.namespace, route.name))
+        patched = apply_patch_document(route.kind, current, decode_patch(body, media_type), media_type)
+        replaced = store.replace(view.stored, route.namespace, route.name, view.from_client(patched))
+        self._send_json(200, view.to_client(replaced))
 
     def _delete(self, route: ResourceRoute, query: dict[str, str], body: bytes) -> None:
         options = _decode_body(body, self.headers) if body.strip() else {}
@@ -310,24 +520,26 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             propagation = "Orphan" if orphan in (True, "true") else "Background"
         if propagation not in PROPAGATION_POLICIES:
             raise bad_request(f'propagationPolicy: Unsupported value: "{propagation}"')
+        preconditions = options.get("preconditions") or None
+        if preconditions is not None and not isinstance(preconditions, dict):
+            raise bad_request("preconditions must be an object")
         store = self.server.store
+        view = _view_of(route.kind)
         if route.name is not None:
-            deleted = store.delete(
-                route.kind, route.namespace, route.name, propagation, options.get("preconditions") or None
-            )
-            self._send_json(200, deleted)
+            deleted = store.delete(view.stored, route.namespace, route.name, propagation, preconditions)
+            self._send_json(200, view.to_client(deleted))
             return
-        items, _ = store.list(
-            route.kind, route.namespace, query.get("labelSelector", ""), query.get("fieldSelector", "")
-        )
+        items, _ = self._read_collection(route, query)
         deleted_items = []
         for item in items:
             metadata = item["metadata"]
             try:
-                deleted_items.append(store.delete(route.kind, metadata.get("namespace"), metadata["name"], propagation))
+                deleted = store.delete(view.stored, metadata.get("namespace"), metadata["name"], propagation)
             except ApiError as error:
                 if error.code != 404:  # a cascade got there first
                     raise
+            else:
+                deleted_items.append(view.to_client(deleted))
         listing = {
             "kind": route.kind.list_kind,
             "apiVersion": route.kind.api_version,
@@ -338,14 +550,17 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
 
     # ---- watch
 
-    def _watch(self, route: ResourceRoute, query: dict[str, str]) -> None:
+    def _watch(self, route: ResourceRoute, query: dict[str, str], reply: ReplyFormat) -> None:
+        if route.kind.key == CUSTOM_RESOURCE_DEFINITIONS.key:
+            raise method_not_allowed()  # the definitions never change while the cluster runs
+        view = _view_of(route.kind)
         try:
             watcher = self.server.store.watch(
-                route.kind,
+                view.stored,
                 route.namespace,
                 query.get("resourceVersion"),
                 query.get("labelSelector", ""),
-                query.get("fieldSelector", ""),
+                view.field_selector(query.get("fieldSelector", "")),
             )
         except ApiError as error:
             if error.code != 410:
@@ -356,43 +571,32 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             return
         timeout = _seconds_param(query, "timeoutSeconds") or DEFAULT_WATCH_TIMEOUT_SECONDS
         bookmarks = query.get("allowWatchBookmarks") in TRUE_VALUES
+        stream = _WatchStream(self, route.kind, view, reply)
         with self._chunked_stream("application/json"):
             try:
-                self._pump_watch(watcher, timeout, bookmarks)
+                self._pump_watch(watcher, stream, timeout, bookmarks)
             finally:
                 watcher.close()
 
-    def _pump_watch(self, watcher: Watcher, timeout: float, bookmarks: bool) -> None:
+    def _pump_watch(self, watcher: Watcher, stream: _WatchStream, timeout: float, bookmarks: bool) -> None:
         deadline = time.monotonic() + timeout
         next_bookmark = time.monotonic() + BOOKMARK_INTERVAL_SECONDS
         while not self.server.stopping.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 if bookmarks:  # a last bookmark lets the client resume right where this stream ended
-                    self._write_bookmark(watcher)
+                    stream.write_bookmark(watcher)
                 return
             event = watcher.next_event(min(STREAM_WAKE_SECONDS, remaining))
             if event is not None:
-                self._write_event(event)
+                stream.write(event)
                 if event["type"] == "ERROR":
                     return
             elif watcher.done or self._client_gone():
                 return
             elif bookmarks and time.monotonic() >= next_bookmark:
-                self._write_bookmark(watcher)
+                stream.write_bookmark(watcher)
                 next_bookmark = time.monotonic() + BOOKMARK_INTERVAL_SECONDS
-
-    def _write_bookmark(self, watcher: Watcher) -> None:
-        resource_version = watcher.bookmark_resource_version()
-        if resource_version is None:
-            return
-        kind = watcher.kind
-        bookmark = {
-            "kind": kind.kind,
-            "apiVersion": kind.api_version,
-            "metadata": {"resourceVersion": str(resource_version)},
-        }
-        self._write_event({"type": "BOOKMARK", "object": bookmark})
 
     def _write_event(self, event: dict[str, Any]) -> None:
         self._write_chunk(json.dumps(event, separators=(",", ":")).encode() + b"\n")
@@ -476,7 +680,8 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Cache-Control", "no-cache, private")
         self.end_headers()
-        self.wfile.write(payload)
+        if self.command != "HEAD":
+            self.wfile.write(payload)
 
     def _chunked_stream(self, content_type: str) -> _ChunkedStream:
         return _ChunkedStream(self, content_type)
@@ -522,33 +727,55 @@ class _ChunkedStream:
             handler.wfile.flush()
 
 
+class _WatchStream:
+    """Writes one watch's events as the client asked: objects in the served form, or one-row Tables whose column
+    definitions only the first event carries (as the real server sends them to `kubectl get -w`)."""
+
+    def __init__(self, handler: ApiRequestHandler, kind: ResourceKind, view: ResourceView, reply: ReplyFormat) -> None:
+        self._handler = handler
+        self._kind = kind
+        self._view = view
+        self._reply = reply
+        self._headers_sent = False
+
+    def write(self, event: dict[str, Any]) -> None:
+        if event["type"] in ("ADDED", "MODIFIED", "DELETED"):
+            obj = self._view.to_client(event["object"])
+            if self._reply.table:
+                obj = self._handler._table(self._kind, [obj], self._reply, headers=not self._headers_sent)
+                self._headers_sent = True
+            event = {"type": event["type"], "object": obj}
+        self._handler._write_event(event)
+
+    def write_bookmark(self, watcher: Watcher) -> None:
+        resource_version = watcher.bookmark_resource_version()
+        if resource_version is None:
+            return
+        bookmark = {
+            "kind": self._kind.kind,
+            "apiVersion": self._kind.api_version,
+            "metadata": {"resourceVersion": str(resource_version)},
+        }
+        self._handler._write_event({"type": "BOOKMARK", "object": bookmark})
+
+
+def _chunk_size(line: bytes) -> int:
+    try:
+        return int(line.split(b";")[0].strip() or b"0", 16)
+    except ValueError:
+        raise bad_request("invalid chunked request body") from None
+
+
 def _decode_body(body: bytes, headers: Any) -> Any:
     if not body.strip():
         raise bad_request("the request body is empty")
     content_type = (headers.get("Content-Type") or "application/json").split(";")[0].strip()
+    if content_type == PROTOBUF:
+        return decode_protobuf_object(body)
     try:
         return yaml.safe_load(body) if content_type in ("application/yaml", "application/x-yaml") else json.loads(body)
     except (ValueError, yaml.YAMLError) as error:
         raise bad_request(f"the body of the request could not be decoded: {error}") from None
-
-
-def _object_key(obj: dict[str, Any]) -> tuple[str, str]:
-    return obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
-
-
-def _encode_continue(key: tuple[str, str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
-
-
-def _decode_continue(token: str) -> tuple[str, str]:
-    try:
-        namespace, name = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return str(namespace), str(name)
-    except (ValueError, TypeError):
-        raise expired(
-            "The provided continue parameter is too old to display a consistent list result. You can start a new list "
-            "without the continue parameter."
-        ) from None
 
 
 def _log_container(pod: dict[str, Any], requested: str | None) -> str:

@@ -44,6 +44,7 @@ from hyptui.sim.patch import (
     strategic_merge_patch,
 )
 from hyptui.sim.selectors import FieldSelector, LabelSelector
+from hyptui.sim.validation import check_name, check_shape
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +277,7 @@ class ObjectStore:
         _check_subresource(subresource)
         if not isinstance(obj, dict):
             raise bad_request("the request body must be a JSON object")
+        check_shape(kind, {"metadata": {}, **obj})
         try:
             with self._lock:
                 stored = self._require(kind, namespace, name)
@@ -311,7 +313,7 @@ class ObjectStore:
         accepted = (JSON_PATCH, MERGE_PATCH, APPLY_PATCH) + ((STRATEGIC_MERGE_PATCH,) if kind.builtin else ())
         if media_type not in accepted:
             raise unsupported_media_type(accepted)
-        document = _decode_patch(body, media_type)
+        document = decode_patch(body, media_type)
         try:
             with self._lock:
                 stored = self._find(kind, namespace, name)
@@ -320,9 +322,10 @@ class ObjectStore:
                         raise not_found(kind, name)
                     # Server-side apply creates what does not exist yet.
                     return copy.deepcopy(self._create(kind, document, namespace))
-                patched = _apply_patch(kind, stored, document, media_type)
+                patched = apply_patch_document(kind, stored, document, media_type)
                 if not isinstance(patched, dict):
                     raise bad_request("the patched object must be a JSON object")
+                check_shape(kind, {"metadata": {}, **patched})
                 sent_version = (patched.get("metadata") or {}).get("resourceVersion")
                 if sent_version and sent_version != stored["metadata"]["resourceVersion"]:
                     raise conflict(kind, name)
@@ -367,6 +370,30 @@ class ObjectStore:
         finally:
             self._deliver()
 
+    # ---- persistence
+
+    def dump(self) -> tuple[dict[ResourceKind, list[dict[str, Any]]], int]:
+        """Every stored object by kind, ordered by namespace/name, and the resource version of that moment."""
+        with self._lock:
+            objects = {kind: copy.deepcopy(list(self._sorted(kind, None))) for kind in self._objects}
+            return objects, self._resource_version
+
+    def restore(self, objects: Mapping[ResourceKind, list[dict[str, Any]]], resource_version: int) -> None:
+        """Load a dump into an empty store as it was: same uids, timestamps and resource versions. Watches may resume
+        from the restored resource version on; older ones get 410, since the history did not survive."""
+        with self._lock:
+            if any(self._objects.values()):
+                raise RuntimeError("restore() needs an empty store")
+            newest = resource_version
+            for kind, items in objects.items():
+                bucket = self._bucket(kind)
+                for obj in items:
+                    bucket[(obj["metadata"].get("namespace", ""), obj["metadata"]["name"])] = copy.deepcopy(obj)
+                    newest = max(newest, int(obj["metadata"].get("resourceVersion") or 0))
+            self._resource_version = newest
+            self._history.clear()
+            self._history_floor = newest
+
     # ---- internals (all called with self._lock held)
 
     def _bucket(self, kind: ResourceKind) -> dict[tuple[str, str], dict[str, Any]]:
@@ -391,6 +418,7 @@ class ObjectStore:
         if not isinstance(obj, dict):
             raise bad_request("the request body must be a JSON object")
         _check_type(kind, obj)
+        check_shape(kind, {"metadata": {}, **obj})
         body = {key: value for key, value in copy.deepcopy(obj).items() if key not in ("apiVersion", "kind")}
         new = {"apiVersion": kind.api_version, "kind": kind.kind, **body}
         metadata = new.setdefault("metadata", {})
@@ -406,6 +434,7 @@ class ObjectStore:
             if not metadata.get("generateName"):
                 raise invalid(kind, "", [required_field("metadata.name", "name or generateName is required")])
             metadata["name"] = self._generated_name(kind, metadata)
+        check_name(kind, metadata["name"])
         _validate(kind, new)
         if self._find(kind, metadata.get("namespace"), metadata["name"]) is not None:
             raise already_exists(kind, metadata["name"])
@@ -651,7 +680,7 @@ def _apply_subresource_rules(
     return candidate
 
 
-def _decode_patch(body: bytes | str | dict[str, Any] | list[Any], media_type: str) -> Any:
+def decode_patch(body: bytes | str | dict[str, Any] | list[Any], media_type: str) -> Any:
     if not isinstance(body, bytes | str):
         return body
     try:
@@ -661,7 +690,7 @@ def _decode_patch(body: bytes | str | dict[str, Any] | list[Any], media_type: st
         raise bad_request(f"error decoding patch: {error}") from None
 
 
-def _apply_patch(kind: ResourceKind, stored: dict[str, Any], document: Any, media_type: str) -> Any:
+def apply_patch_document(kind: ResourceKind, stored: dict[str, Any], document: Any, media_type: str) -> Any:
     if media_type == JSON_PATCH:
         return json_patch(stored, document)
     if not isinstance(document, dict):

@@ -137,9 +137,13 @@ def test_aggregated_discovery_when_asked(cluster: RunningApiServer) -> None:
     assert (code, headers["content-type"]) == (200, AGGREGATED_CONTENT_TYPE)
     document = json.loads(body)
     assert document["kind"] == "APIGroupDiscoveryList"
-    (group,) = document["items"]
+    assert [item["metadata"]["name"] for item in document["items"]] == [
+        GROUP,
+        "events.k8s.io",
+        "apiextensions.k8s.io",
+    ]
+    group = document["items"][0]
     (resource,) = group["versions"][0]["resources"]
-    assert group["metadata"]["name"] == GROUP
     assert resource["scope"] == "Namespaced" and resource["shortNames"] == ["hpjob"]
     assert resource["subresources"][0]["subresource"] == "status"
 
