@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hyptui.demo_command",
     "hyptui.sim.command",
     "hyptui.fault_command",
+    "hyptui.config.commands",
 )
 
 

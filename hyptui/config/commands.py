@@ -1,0 +1,109 @@
+"""`hyptui init | validate | render | create`: hyp's init workflow on directories `hyp` can also use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from hyptui.config.config_file import ConfigDocument, ConfigFileError, init_directory
+from hyptui.config.registry import TEMPLATES
+from hyptui.config.render import RUN_DIRECTORY
+from hyptui.config.submit import SubmitError, context_namespace, create, prepare
+from hyptui.config.validation import FieldMessage, validate_values
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser("init", help="write a hyp config directory: config.yaml, template, README.md, .hyp")
+    init.add_argument("template", choices=list(TEMPLATES), help="the template to initialise")
+    init.add_argument("directory", nargs="?", type=Path, default=Path("."), help="where (default: .)")
+    init.add_argument("-v", "--schema-version", dest="schema_version", help="schema version (default: the latest)")
+    init.add_argument("--force", action="store_true", help="override a directory that already has a config.yaml")
+    init.set_defaults(run=run_init)
+
+    validate = commands.add_parser("validate", help="check config.yaml as `hyp validate` does, plus capacity")
+    validate.add_argument("directory", nargs="?", type=Path, default=Path("."), help="the config directory")
+    validate.set_defaults(run=run_validate)
+
+    render = commands.add_parser("render", help="print the manifest `create` would submit")
+    render.add_argument("directory", nargs="?", type=Path, default=Path("."), help="the config directory")
+    render.add_argument("--raw", action="store_true", help="the template as rendered, before the SDK's rewrite")
+    render.set_defaults(run=run_render)
+
+    submit = commands.add_parser("create", help="validate, record under run/<timestamp>/ and submit to the cluster")
+    submit.add_argument("directory", nargs="?", type=Path, default=Path("."), help="the config directory")
+    submit.set_defaults(run=run_create)
+
+
+def _fail(message: str) -> int:
+    print(f"❌  {message}", file=sys.stderr)
+    return 1
+
+
+def _print_messages(heading: str, messages: list[FieldMessage]) -> None:
+    print(f"❌  {heading}", file=sys.stderr)
+    for message in messages:
+        print(f"  \u2013 {message}", file=sys.stderr)  # hyp prints an en dash
+
+
+def _refused(error: ConfigFileError | SubmitError) -> int:
+    if isinstance(error, SubmitError) and error.messages:
+        _print_messages(f"{error}:", error.messages)
+        return 1
+    return _fail(str(error))
+
+
+def run_init(args: argparse.Namespace) -> int:
+    namespace = context_namespace(args.kubeconfig, args.context) or "default"
+    try:
+        document = init_directory(
+            args.directory, args.template, args.schema_version, namespace=namespace, force=args.force
+        )
+    except (ConfigFileError, KeyError) as error:
+        return _fail(str(error.args[0]))
+    spec = document.template
+    print(f"✔️ {spec.name} for schema version={spec.version!r} is initialized in {args.directory}")
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    try:
+        document = ConfigDocument.load(args.directory)
+    except ConfigFileError as error:
+        return _fail(str(error))
+    messages = validate_values(document.template, document.values)
+    errors = [m for m in messages if m.severity == "error"]
+    hyp_errors = [m for m in errors if m.source == "hyp"]
+    if hyp_errors:
+        _print_messages("Config validation errors:", hyp_errors)
+    beyond = [m for m in messages if m.source != "hyp"]
+    if beyond:
+        _print_messages("hyp validate accepts this, but hyp create would not get it running:", beyond)
+    if errors:
+        return 1
+    print("✔️  config.yaml is valid!")
+    return 0
+
+
+def run_render(args: argparse.Namespace) -> int:
+    try:
+        document = ConfigDocument.load(args.directory)
+        rendered, obj = prepare(document, context_namespace(args.kubeconfig, args.context) or "default")
+    except (ConfigFileError, SubmitError) as error:
+        return _refused(error)
+    sys.stdout.write(rendered if args.raw else yaml.safe_dump(obj, sort_keys=False))
+    return 0
+
+
+def run_create(args: argparse.Namespace) -> int:
+    try:
+        document = ConfigDocument.load(args.directory)
+        submission = create(document, kubeconfig=args.kubeconfig, context=args.context, now=datetime.now())
+    except (ConfigFileError, SubmitError) as error:
+        return _refused(error)
+    print(f"✔️  Submitted! Files written to {Path(RUN_DIRECTORY) / submission.run.directory.name}")
+    print(f"{submission.kind.singular}/{submission.name} created in namespace {submission.namespace}")
+    return 0

@@ -1,0 +1,111 @@
+"""`create`: validate, render, record under run/<timestamp>/ and submit to the kubeconfig's cluster, as `hyp create`
+does, except that hyptui refuses what the SDK would refuse before anything is written or sent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from hyptui.config.capacity import CapacityError
+from hyptui.config.config_file import ConfigDocument
+from hyptui.config.render import RenderError, RunRecord, parse_manifest, render, submission_object, write_run
+from hyptui.config.validation import FieldMessage, hyp_messages
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, ResourceKind
+
+INFERENCE_GROUP = "inference.sagemaker.aws.amazon.com"
+INFERENCE_ENDPOINT_CONFIGS = ResourceKind(
+    key="inferenceendpointconfigs",
+    group=INFERENCE_GROUP,
+    version="v1",
+    plural="inferenceendpointconfigs",
+    kind="InferenceEndpointConfig",
+    namespaced=True,
+    singular="inferenceendpointconfig",
+)
+JUMPSTART_MODELS = ResourceKind(
+    key="jumpstartmodels",
+    group=INFERENCE_GROUP,
+    version="v1",
+    plural="jumpstartmodels",
+    kind="JumpStartModel",
+    namespaced=True,
+    singular="jumpstartmodel",
+)
+SUBMITTED_KINDS = {k.kind: k for k in (HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS)}
+
+
+class SubmitError(Exception):
+    """Nothing was created; `messages` holds the field messages when validation was the reason."""
+
+    def __init__(self, message: str, messages: list[FieldMessage] | None = None) -> None:
+        super().__init__(message)
+        self.messages = messages or []
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    run: RunRecord
+    kind: ResourceKind
+    namespace: str
+    name: str
+    created: dict[str, Any]  # the object as the API server stored it
+
+
+def context_namespace(kubeconfig: Path | None, context: str | None) -> str | None:
+    """The namespace of the kubeconfig context (None when it has none or the kubeconfig cannot be read)."""
+    from kubernetes import config
+
+    try:
+        contexts, active = config.list_kube_config_contexts(str(kubeconfig) if kubeconfig else None)
+    except (config.ConfigException, OSError, ValueError, TypeError):
+        return None
+    chosen = next((c for c in contexts if c["name"] == context), active) if context else active
+    return ((chosen or {}).get("context") or {}).get("namespace")
+
+
+def prepare(document: ConfigDocument, default_namespace: str) -> tuple[str, dict[str, Any]]:
+    """(rendered template, object to submit), or SubmitError naming what hyp would refuse."""
+    problems = hyp_messages(document.template, document.values)
+    if problems:
+        raise SubmitError("Config validation errors", problems)
+    try:
+        rendered = render(document)
+        return rendered, submission_object(parse_manifest(rendered), default_namespace)
+    except (RenderError, CapacityError) as error:
+        raise SubmitError(str(error)) from error
+
+
+def create(document: ConfigDocument, *, kubeconfig: Path | None, context: str | None, now: datetime) -> Submission:
+    """Validate, render, write run/<timestamp>/ and create the object in the current context's cluster."""
+    from kubernetes import client, config
+
+    if document.template.kind != "crd":
+        raise SubmitError(f"{document.template.name} is created through CloudFormation; use `hyp create` for it")
+    rendered, obj = prepare(document, context_namespace(kubeconfig, context) or "default")
+    kind = SUBMITTED_KINDS.get(obj.get("kind", ""))
+    if kind is None:
+        raise SubmitError(f"Unsupported kind: {obj.get('kind')}")
+    try:
+        api_client = config.new_client_from_config(str(kubeconfig) if kubeconfig else None, context=context)
+    except (config.ConfigException, OSError) as error:
+        raise SubmitError(f"Cannot use kubeconfig: {error}") from error
+    run = write_run(document, rendered, now)
+    namespace = obj["metadata"]["namespace"]
+    try:
+        with api_client:
+            created = client.CustomObjectsApi(api_client).create_namespaced_custom_object(
+                kind.group, kind.version, namespace, kind.plural, obj
+            )
+    except client.ApiException as error:
+        raise SubmitError(f"Failed to submit the command: {_api_reason(error)}") from error
+    return Submission(run, kind, namespace, obj["metadata"]["name"], created)
+
+
+def _api_reason(error: Any) -> str:
+    try:
+        return json.loads(error.body).get("message") or error.reason
+    except (TypeError, ValueError, AttributeError):
+        return f"{error.status} {error.reason}"
