@@ -89,14 +89,12 @@ def _api_error(error: Any) -> str:
     return f"the API server refused: {error.status} {error.reason}" + (f": {message}" if message else "")
 
 
-# Calls answer with `_preload_content=False`: only success matters, and the client's models reject some objects
-# real servers send (e.g. integer quantities), which must not turn an injected fault into an error.
 def _node_unhealthy(core: Any, node: str, reboot: bool) -> str:
     from kubernetes.client.exceptions import ApiException
 
     status = PENDING_REBOOT if reboot else PENDING_REPLACEMENT
     try:
-        core.patch_node(node, {"metadata": {"labels": {NODE_HEALTH_LABEL: status}}}, _preload_content=False)
+        core.patch_node(node, {"metadata": {"labels": {NODE_HEALTH_LABEL: status}}})
     except ApiException as error:
         if _not_found(error):
             raise FaultError(f"node {node!r} not found") from None
@@ -108,7 +106,7 @@ def _kill_pod(core: Any, namespace: str, pod: str) -> str:
     from kubernetes.client.exceptions import ApiException
 
     try:
-        core.delete_namespaced_pod(pod, namespace, _preload_content=False)
+        core.delete_namespaced_pod(pod, namespace)
     except ApiException as error:
         if _not_found(error):
             raise FaultError(f"pod {pod!r} not found in namespace {namespace!r}") from None
@@ -123,9 +121,7 @@ def _quiet_log(custom: Any, namespace: str, job: str) -> str:
 
     body = {"metadata": {"annotations": {QUIET_LOG_ANNOTATION: "true"}}}
     try:
-        custom.patch_namespaced_custom_object(
-            JOB_GROUP, JOB_VERSION, namespace, JOB_PLURAL, job, body, _preload_content=False
-        )
+        custom.patch_namespaced_custom_object(JOB_GROUP, JOB_VERSION, namespace, JOB_PLURAL, job, body)
     except ApiException as error:
         if _not_found(error):
             raise FaultError(f"HyperPodPyTorchJob {job!r} not found in namespace {namespace!r}") from None

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from hyptui.kinds import NAMESPACES, PODS, ResourceKind
+from hyptui.kinds import NAMESPACES, NODES, PODS, ResourceKind
 from hyptui.sim.clock import SimClock, rfc3339
 from hyptui.sim.errors import (
     already_exists,
@@ -564,6 +564,8 @@ class ObjectStore:
         self, kind: ResourceKind, event_type: str, obj: dict[str, Any], previous: dict[str, Any] | None
     ) -> dict[str, Any]:
         self._resource_version += 1
+        if event_type != DELETED:
+            obj = _canonical_quantities(kind, obj)
         # A fresh top level and metadata: the previous state may be shared with watch queues and history.
         obj = {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(self._resource_version)}}
         key = (obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
@@ -636,6 +638,56 @@ def _check_type(kind: ResourceKind, obj: Mapping[str, Any]) -> None:
         )
     if obj.get("kind") not in (None, kind.kind):
         raise bad_request(f"the kind in the data ({obj['kind']}) does not match the expected kind ({kind.kind})")
+
+
+def _quantity_text(value: int | float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{round(value * 1000)}m"  # 0.5 -> "500m", as the API server canonicalises a fractional CPU
+
+
+def _quantity_maps(kind: ResourceKind, obj: Mapping[str, Any]) -> list[tuple[str | int, ...]]:
+    """Paths of the resource-quantity maps in built-in kinds (custom resources keep what their schema allows)."""
+    if kind.key == PODS.key:
+        spec = obj.get("spec") or {}
+        paths = []
+        for group in ("containers", "initContainers"):
+            for index, _ in enumerate(spec.get(group) or ()):
+                paths += [("spec", group, index, "resources", part) for part in ("requests", "limits")]
+        return [*paths, ("spec", "overhead")]
+    if kind.key == NODES.key:
+        return [("status", "capacity"), ("status", "allocatable")]
+    return []
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _at(obj: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        if isinstance(obj, Mapping):
+            obj = obj.get(part)
+        elif isinstance(obj, list) and isinstance(part, int) and part < len(obj):
+            obj = obj[part]
+        else:
+            return None
+    return obj
+
+
+def _canonical_quantities(kind: ResourceKind, obj: dict[str, Any]) -> dict[str, Any]:
+    """A real API server stores every Quantity of a built-in kind as a string ("4", "160Gi", "500m"); clients such
+    as the official Python client reject a number there. Returns `obj` itself when nothing needs converting."""
+    numeric = [path for path in _quantity_maps(kind, obj) if any(map(_is_number, (_at(obj, path) or {}).values()))]
+    if not numeric:
+        return obj
+    converted = copy.deepcopy(obj)
+    for path in numeric:
+        quantities = _at(converted, path)
+        for resource, value in quantities.items():
+            if _is_number(value):
+                quantities[resource] = _quantity_text(value)
+    return converted
 
 
 def _validate(kind: ResourceKind, obj: Mapping[str, Any]) -> None:

@@ -535,3 +535,16 @@ def test_event_and_node_kinds_are_served(cluster: RunningApiServer) -> None:
     assert raw(cluster.url, "POST", "/api/v1/namespaces/team/events", event)[0] == 201
     code, _, body = raw(cluster.url, "GET", "/api/v1/events?fieldSelector=involvedObject.name%3Dp1")
     assert [e["reason"] for e in json.loads(body)["items"]] == ["Scheduled"]
+
+
+def test_quantities_of_built_in_kinds_are_strings_the_official_client_can_read(api_server) -> None:
+    """A real API server canonicalises Quantities; the official client's Pod and Node models reject numbers."""
+    store = api_server.store
+    store.create(NAMESPACES, {"metadata": {"name": "quantities"}})
+    container = {"name": "c", "image": "i", "resources": {"requests": {"nvidia.com/gpu": 4, "cpu": 0.5}}}
+    store.create(PODS, {"metadata": {"name": "p"}, "spec": {"containers": [container]}}, "quantities")
+    store.create(NODES, {"metadata": {"name": "n"}, "status": {"allocatable": {"nvidia.com/gpu": 4, "pods": 110}}})
+    api = client.CoreV1Api(client.ApiClient(client.Configuration(host=api_server.url)))
+    pod = api.read_namespaced_pod("p", "quantities")
+    assert pod.spec.containers[0].resources.requests == {"nvidia.com/gpu": "4", "cpu": "500m"}
+    assert api.read_node("n").status.allocatable == {"nvidia.com/gpu": "4", "pods": "110"}
