@@ -9,13 +9,12 @@ from datetime import datetime
 from pathlib import Path
 
 from hyptui.sim.clock import SimClock
+from hyptui.sim.controllers import build_controllers
 from hyptui.sim.kubeconfig import write_sim_kubeconfig
 from hyptui.sim.logs import LogStore
-from hyptui.sim.node_health import NodeHealthAgent
 from hyptui.sim.seed import seed_cluster
 from hyptui.sim.server import ApiServer
 from hyptui.sim.storage import ObjectStore
-from hyptui.sim.training_operator import TrainingOperator
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ class EmbeddedCluster:
         self.store = ObjectStore(self.clock)
         self.logs = LogStore()
         rng = random.Random(seed)
-        self.controllers = [NodeHealthAgent(self.store, self.logs, rng), TrainingOperator(self.store, self.logs, rng)]
+        self.controllers = build_controllers(self.store, self.logs, rng)
         if populate:
             seed_cluster(self.store, self.logs, self.clock, rng)
         self.server = ApiServer(self.store, self.logs, port=port)

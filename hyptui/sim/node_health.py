@@ -89,6 +89,9 @@ class NodeHealthAgent:
         self._rng = rng
         self._events = EventRecorder(store)
 
+    def close(self) -> None:
+        """Nothing to release: the agent reads the store on each tick and holds no subscription."""
+
     def tick(self, now: datetime) -> None:
         nodes, _ = self._store.list(NODES)
         for node in nodes:

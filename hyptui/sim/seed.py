@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
 from hyptui.sim.clock import SimClock
+from hyptui.sim.controllers import build_controllers
 from hyptui.sim.hyperpod_nodes import hyperpod_node_name, make_node
 from hyptui.sim.logs import LogStore
 from hyptui.sim.storage import ObjectStore
@@ -25,7 +26,6 @@ from hyptui.sim.training_operator import (
     MAIN_CONTAINER,
     OPERATOR_CONTAINER,
     OPERATOR_POD_LABEL,
-    TrainingOperator,
 )
 
 CLUSTER_NAME = "ml-cluster-aim371"
@@ -100,7 +100,13 @@ def seed_cluster(store: ObjectStore, logs: LogStore, clock: SimClock, rng: rando
     _create_namespaces(store)
     nodes = _create_nodes(store, clock, rng)
     _create_system_pods(store, logs, clock, rng, nodes)
-    operator = TrainingOperator(store, logs, rng)
+    # The same operators as the live cluster, so the seeded history is what they would have produced.
+    controllers = build_controllers(store, logs, rng)
+
+    def run_controllers() -> None:
+        for controller in controllers:
+            controller.tick(clock.now())
+
     try:
         pending = sorted(((now - job.starts_before_now, job) for job in SEED_JOBS), key=lambda entry: entry[0])
         tick = now - HISTORY
@@ -110,14 +116,15 @@ def seed_cluster(store: ObjectStore, logs: LogStore, clock: SimClock, rng: rando
                 starts, job = pending.pop(0)
                 travel_to(starts)
                 store.create(HYPERPOD_PYTORCH_JOBS, _pytorch_job(job), _namespace(job.team))
-                operator.tick(clock.now())
+                run_controllers()
             travel_to(moment)
-            operator.tick(clock.now())
+            run_controllers()
             if moment == now:
                 break
             tick += REPLAY_STEP
     finally:
-        operator.close()
+        for controller in controllers:
+            controller.close()
         travel_to(now)
 
 
