@@ -54,7 +54,7 @@ POD_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("node", "NODE", 28, priority=2),  # hyperpod-i-<17 hex>
     ColumnSpec("status", "STATUS", 17, toned=True),
     ColumnSpec("ready", "READY", 5, priority=1),
-    ColumnSpec("restarts", "RESTARTS", 12, priority=1),
+    ColumnSpec("restarts", "RESTARTS", 15, priority=1),  # "12 (5m30s ago)"
     ColumnSpec("age", "AGE", 6),
 )
 

@@ -179,16 +179,17 @@ class HyptuiApp(App[int]):
         *,
         consequence: str = "",
         then: Callable[[], object] | None = None,
+        action: str = "Delete",
     ) -> None:
         """One question for all targets; on yes, delete each and run `then` (e.g. leave a deleted object's detail)."""
         from hyptui.screens.confirm import ConfirmModal
 
         if len(targets) == 1:
             namespace, name = targets[0]
-            question = f"Delete {kind.kind} {name}" + (f" in {namespace}?" if namespace else "?")
+            question = f"{action} {kind.kind} {name}" + (f" in {namespace}?" if namespace else "?")
         else:
             listed = "\n".join(f"  {namespace}/{name}" if namespace else f"  {name}" for namespace, name in targets)
-            question = f"Delete these {len(targets)} {kind.plural}?\n{listed}"
+            question = f"{action} these {len(targets)} {kind.plural}?\n{listed}"
         if consequence:
             question += f"\n{consequence}"
 
@@ -199,7 +200,25 @@ class HyptuiApp(App[int]):
                 if then is not None:
                     then()
 
-        self.push_screen(ConfirmModal(question), answered)
+        self.push_screen(ConfirmModal(question, action), answered)
+
+    def confirm_patch(
+        self, kind: ResourceKind, namespace: str | None, name: str, patch: dict, *, question: str, action: str
+    ) -> None:
+        """Ask, then merge-patch one object in the background (e.g. a node's health label for a demo fault)."""
+        from hyptui.screens.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes and not self.readonly:
+                self.run_worker(self._patch(kind, namespace, name, patch), group="verbs", exit_on_error=False)
+
+        self.push_screen(ConfirmModal(question, action), answered)
+
+    async def _patch(self, kind: ResourceKind, namespace: str | None, name: str, patch: dict) -> None:
+        try:
+            await self.gateway.merge_patch(kind, namespace, name, patch)
+        except Exception as error:  # the API's reason is the message the user needs
+            self.notify(f"Could not change {kind.singular} {name}: {error}", severity="error")
 
     def delete_object(self, kind: ResourceKind, namespace: str | None, name: str) -> None:
         """Delete in the background; failures reach the user as a notice, never as a crash."""

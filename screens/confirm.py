@@ -1,4 +1,4 @@
-"""A yes/no question before anything destructive; `n` and escape are the safe answers."""
+"""A yes/no question before anything that changes the cluster; `n` and escape are the safe answers."""
 
 from __future__ import annotations
 
@@ -16,16 +16,17 @@ class ConfirmModal(ModalScreen[bool]):
         Binding("escape", "answer(False)", "Cancel"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, action: str = "Delete") -> None:
         super().__init__()
         self._question = question
+        self._action = action
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self._question, id="question")
             with Horizontal():
                 yield Button("Cancel (n)", id="no")
-                yield Button("Delete (y)", id="yes", variant="error")
+                yield Button(f"{self._action} (y)", id="yes", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from hyptui.age import human_duration, parse_time
 from hyptui.columns import POD_COLUMNS
+from hyptui.fault_timeline import fault_timeline
 from hyptui.job_spec import job_spec_summary
 from hyptui.job_status import job_conditions, job_status
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
@@ -44,7 +45,7 @@ def pod_table_row(row: PodRow) -> TableRow:
 
 
 class JobDetailScreen(TableScreen):
-    BINDINGS = bindings("logs", "yaml", "delete")
+    BINDINGS = bindings("logs", "job_logs", "yaml", "kill_pod", "delete")
 
     def __init__(self, key: ObjectKey) -> None:
         super().__init__()
@@ -60,6 +61,7 @@ class JobDetailScreen(TableScreen):
             yield StaticTable("TYPE", "STATUS", "REASON", "AGE", "MESSAGE", id="conditions")
         yield Input(placeholder="filter pods: regex, !regex to invert", id="filter")
         yield ResourceTable(POD_COLUMNS, id="pods")
+        yield StaticTable("WHEN", "FAULT", "ATTEMPT", "REMEDIATION", "RECOVERED IN", id="faults")
         yield StaticTable("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", id="events")
         yield StatusLine()
         yield Footer()
@@ -68,6 +70,7 @@ class JobDetailScreen(TableScreen):
         self.query_one("#spec").border_title = "Spec"
         self.query_one("#conditions").border_title = "Conditions"
         self.query_one("#events").border_title = "Events"
+        self.query_one("#faults").border_title = "Faults and recovery"
         self.table.border_title = "Pods"
         self.table.focus()
         super().on_mount()
@@ -88,6 +91,7 @@ class JobDetailScreen(TableScreen):
         pods = job_pods(state, self.key)
         self.table.set_rows([pod_table_row(row) for row in pod_rows(pods, now)])
         self._show_events(state, job, pods, now)
+        self._show_faults(state, job, now)
         self._update_status()
 
     def _show_conditions(self, job: KubeObject, now: datetime) -> None:
@@ -130,6 +134,22 @@ class JobDetailScreen(TableScreen):
         if table.show_rows(rows):
             table.scroll_end(animate=False)
 
+    def _show_faults(self, state: AppState, job: KubeObject, now: datetime) -> None:
+        entries = fault_timeline(object_events(state, job.namespace, HYPERPOD_PYTORCH_JOBS.kind, job.name))
+        rows = [
+            (
+                human_duration(now - entry.at) + " ago" if entry.at else "",
+                entry.fault,
+                entry.attempt,
+                entry.remediation or "recovering…",
+                entry.recovered_in,
+            )
+            for entry in entries
+        ]
+        table = self.query_one("#faults", StaticTable)
+        table.display = bool(rows)
+        table.show_rows(rows)
+
     def _selected_pod(self) -> str | None:
         return self.table.selected_key
 
@@ -143,6 +163,21 @@ class JobDetailScreen(TableScreen):
         pod = self._selected_pod()
         if pod is not None:
             self.app.push_screen(PodLogScreen(self.key[0], pod))
+
+    def action_job_logs(self) -> None:
+        from hyptui.screens.pod_log import PodLogScreen
+
+        pods = [pod.name for pod in job_pods(self.hyptui.store.state, self.key)]
+        if pods:
+            self.app.push_screen(PodLogScreen(self.key[0], *pods))
+
+    def action_kill_pod(self) -> None:
+        pod = self._selected_pod()
+        if pod is not None:
+            namespace = self.key[0]
+            self.hyptui.confirm_delete(
+                PODS, [(namespace, pod)], consequence="The training operator restarts the job's pods.", action="Kill"
+            )
 
     def action_yaml(self) -> None:
         if self._job is not None:

@@ -1,9 +1,11 @@
-"""A log pane that renders only the visible lines, keeps a bounded buffer and counts what it dropped."""
+"""A log pane that renders only the visible lines, keeps a bounded buffer and counts what it dropped. Lines keep their
+timestamp and source pod, shown or hidden at will; errors and warnings stand out; searches highlight."""
 
 from __future__ import annotations
 
 import re
 from collections import deque
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.text import Text
@@ -13,15 +15,32 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 DEFAULT_MAX_LINES = 10_000
+_ERROR = re.compile(r"\b(ERROR|FATAL|CRITICAL|Traceback|[A-Za-z]*Error:)", re.IGNORECASE)
+_WARN = re.compile(r"\bWARN(ING)?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    text: str
+    stamp: str = ""  # RFC 3339 from the API server, sortable as text
+    source: str = ""  # the pod, when several are interleaved
+    marker: bool = False
+
+
+def _time_order(line: LogLine) -> tuple[str, str]:
+    # Lines of the same instant from different pods go by pod name, so the order never depends on arrival.
+    return (line.stamp, line.source)
 
 
 class LogView(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {"logview--match"}
+    COMPONENT_CLASSES = {"logview--match", "logview--error", "logview--warn", "logview--marker", "logview--source"}
     follow: reactive[bool] = reactive(True)
+    show_timestamps: reactive[bool] = reactive(False)
+    show_sources: reactive[bool] = reactive(False)
 
     def __init__(self, max_lines: int = DEFAULT_MAX_LINES, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._lines: deque[str] = deque(maxlen=max_lines)
+        self._lines: deque[LogLine] = deque(maxlen=max_lines)
         self.dropped = 0
         self._widest = 0
         self._pattern: re.Pattern[str] | None = None
@@ -33,22 +52,52 @@ class LogView(ScrollView, can_focus=True):
 
     @property
     def lines(self) -> tuple[str, ...]:
-        return tuple(self._lines)
+        """The lines as shown (with timestamps and sources when those are on)."""
+        return tuple(self._display(line) for line in self._lines)
 
-    def append_lines(self, lines: list[str]) -> None:
+    def _display(self, line: LogLine) -> str:
+        if line.marker:
+            return line.text
+        prefix = f"{line.stamp} " if self.show_timestamps and line.stamp else ""
+        if self.show_sources and line.source:
+            prefix += f"[{line.source}] "
+        return prefix + line.text
+
+    def append_lines(self, lines: list[LogLine]) -> None:
         for line in lines:
             if len(self._lines) == self._lines.maxlen:
                 self.dropped += 1
             self._lines.append(line)
-            self._widest = max(self._widest, len(line))
-            if self._pattern is not None and self._pattern.search(line):
+            shown = self._display(line)
+            self._widest = max(self._widest, len(shown))
+            if self._pattern is not None and self._pattern.search(shown):
                 self._matches.append(self.dropped + len(self._lines) - 1)
         self._matches = [m for m in self._matches if m >= self.dropped]
+        self._resized()
+
+    def _resized(self) -> None:
         self.virtual_size = Size(self._widest, len(self._lines))
         if self.follow:
             # after the refresh, so the scroll range already includes the new lines
             self.call_after_refresh(self.scroll_end, animate=False, x_axis=False)
         self.refresh()
+
+    def merge_lines(self, lines: list[LogLine]) -> None:
+        """Add lines from several sources keeping the whole buffer in timestamp order: one pod's backlog often
+        arrives after another's newer lines, and must slot in before them."""
+        lines = sorted(lines, key=_time_order)
+        if not self._lines or not lines or _time_order(lines[0]) >= _time_order(self._lines[-1]):
+            self.append_lines(lines)
+            return
+        merged = sorted([*self._lines, *lines], key=_time_order)
+        overflow = max(0, len(merged) - (self._lines.maxlen or len(merged)))
+        self.dropped += overflow
+        self._lines = deque(merged[overflow:], maxlen=self._lines.maxlen)
+        self._reformat()
+
+    @property
+    def last_stamp(self) -> str:
+        return self._lines[-1].stamp if self._lines else ""
 
     def clear_lines(self) -> None:
         self._lines.clear()
@@ -62,6 +111,18 @@ class LogView(ScrollView, can_focus=True):
         if follow:
             self.scroll_end(animate=False, x_axis=False)
 
+    def _reformat(self) -> None:
+        self._widest = max((len(self._display(line)) for line in self._lines), default=0)
+        if self._pattern is not None:
+            self._find_matches()
+        self._resized()
+
+    def watch_show_timestamps(self) -> None:
+        self._reformat()
+
+    def watch_show_sources(self) -> None:
+        self._reformat()
+
     # -- search -------------------------------------------------------------------------------------------------
 
     def search(self, text: str) -> int:
@@ -74,9 +135,14 @@ class LogView(ScrollView, can_focus=True):
                 self._pattern = re.compile(text, re.IGNORECASE)
             except re.error:
                 self._pattern = re.compile(re.escape(text), re.IGNORECASE)
-            self._matches = [self.dropped + i for i, line in enumerate(self._lines) if self._pattern.search(line)]
+            self._find_matches()
         self.refresh()
         return len(self._matches)
+
+    def _find_matches(self) -> None:
+        assert self._pattern is not None
+        pattern = self._pattern
+        self._matches = [self.dropped + i for i, line in enumerate(self._lines) if pattern.search(self._display(line))]
 
     @property
     def match_count(self) -> int:
@@ -98,13 +164,26 @@ class LogView(ScrollView, can_focus=True):
 
     # -- rendering ----------------------------------------------------------------------------------------------
 
+    def _line_style(self, line: LogLine) -> str:
+        if line.marker:
+            return "logview--marker"
+        if _ERROR.search(line.text):
+            return "logview--error"
+        if _WARN.search(line.text):
+            return "logview--warn"
+        return ""
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        text = Text(self._lines[index], no_wrap=True)
+        line = self._lines[index]
+        component = self._line_style(line)
+        text = Text(self._display(line), no_wrap=True)
+        if component:
+            text.stylize(self.get_component_rich_style(component, partial=True))
         if self._pattern is not None:
             text.highlight_regex(self._pattern, style=self.get_component_rich_style("logview--match"))
         segments = [segment for segment in text.render(self.app.console) if segment.text != "\n"]

@@ -35,8 +35,12 @@ def node_table_row(row: NodeRow) -> TableRow:
     )
 
 
+HEALTH_LABEL_KEY = "sagemaker.amazonaws.com/node-health-status"
+UNHEALTHY = "UnschedulablePendingReplacement"
+
+
 class NodesScreen(TableScreen):
-    BINDINGS = bindings("yaml")
+    BINDINGS = bindings("yaml", "fault_node")
 
     def compose(self) -> ComposeResult:
         yield ConnectionBar()
@@ -59,3 +63,17 @@ class NodesScreen(TableScreen):
         node = get_object(self.hyptui.store.state, NODES.key, ("", name)) if name else None
         if node is not None:
             self.hyptui.show_yaml(NODES, node)
+
+    def action_fault_node(self) -> None:
+        """What HyperPod's health agent does when a node fails its checks: the label that gets it replaced."""
+        name = self.table.selected_key
+        if name is None:
+            return
+        self.hyptui.confirm_patch(
+            NODES,
+            None,
+            name,
+            {"metadata": {"labels": {HEALTH_LABEL_KEY: UNHEALTHY}}},
+            question=f"Mark node {name} {UNHEALTHY}?\nHyperPod replaces it; its training pods move to healthy nodes.",
+            action="Mark unhealthy",
+        )

@@ -1,44 +1,64 @@
-"""A pod's log, followed live: `f` toggles follow, `/` searches with highlight, `n`/`N` step through matches."""
+"""Pod logs followed live: one pod, or every pod of a job interleaved by timestamp with the pod's name in front.
+`f` follows, `/` searches with highlight and `n`/`N` step through matches, `t` shows timestamps, `m` drops a marker,
+ctrl+s saves what is shown."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Footer, Input
 
+from hyptui.atomic_file import write_atomic
 from hyptui.kinds import PODS
 from hyptui.kube.api import ApiRequestError
 from hyptui.screens.base import LiveScreen
 from hyptui.screens.connection_bar import ConnectionBar
-from hyptui.screens.log_view import LogView
+from hyptui.screens.log_view import LogLine, LogView
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
 from hyptui.store.selectors import get_object
-from hyptui.store.state import AppState
 
 TAIL_LINES = 5_000  # what a first look needs; the buffer keeps up to LogView's limit as the log grows
 FLUSH_SECONDS = 0.1  # lines arriving in a burst are painted together
 RETRY_SECONDS = 2.0
 
 
+def split_stamp(raw: str) -> LogLine:
+    """`2026-11-28T09:54:41.000000000Z text` (what the API sends with timestamps=true) into its parts."""
+    stamp, space, text = raw.partition(" ")
+    if space and stamp.endswith("Z") and "T" in stamp:
+        return LogLine(text, stamp)
+    return LogLine(raw)
+
+
 class PodLogScreen(LiveScreen):
     AUTO_FOCUS = "LogView"
-    BINDINGS = bindings("follow", "search", "next_match", "previous_match", "reload", "back")
+    BINDINGS = bindings(
+        "follow", "search", "next_match", "previous_match", "timestamps", "marker", "save_log", "reload", "back"
+    )
 
-    def __init__(self, namespace: str, pod: str, container: str | None = None) -> None:
+    def __init__(self, namespace: str, *pods: str) -> None:
         super().__init__()
         self.namespace = namespace
-        self.pod = pod
-        self.container = container
-        self._pending: list[str] = []
-        self._stream_state = "connecting…"
+        self.pods = pods
+        self._pending: list[LogLine] = []
+        self._stream_states: dict[str, str] = dict.fromkeys(pods, "connecting…")
         self._match_note = ""
+
+    @property
+    def pod(self) -> str:
+        return self.pods[0]
 
     def compose(self) -> ComposeResult:
         yield ConnectionBar()
-        yield ScreenTitle(f"Logs · pod {self.namespace}/{self.pod}", id="title")
+        what = (
+            f"pod {self.namespace}/{self.pod}" if len(self.pods) == 1 else f"{len(self.pods)} pods in {self.namespace}"
+        )
+        yield ScreenTitle(f"Logs · {what}", id="title")
         yield Input(placeholder="search: regex (enter to jump, n/N next/previous)", id="filter")
         yield LogView(id="log")
         yield StatusLine()
@@ -50,45 +70,49 @@ class PodLogScreen(LiveScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.log_view.show_sources = len(self.pods) > 1
         self.log_view.focus()
         self.set_interval(FLUSH_SECONDS, self._flush)
-        self._start_stream()
+        self._start_streams()
 
-    def show_state(self, state: AppState) -> None:
-        if self.container is None:
-            pod = get_object(state, PODS.key, (self.namespace, self.pod))
-            containers = ((pod.raw.get("spec") or {}).get("containers") or []) if pod else []
-            if containers:
-                self.container = containers[0].get("name")
-        self._update_status()
+    def _container_of(self, pod: str) -> str | None:
+        found = get_object(self.hyptui.store.state, PODS.key, (self.namespace, pod))
+        containers = ((found.raw.get("spec") or {}).get("containers") or []) if found else []
+        return containers[0].get("name") if containers else None
 
-    def _start_stream(self) -> None:
-        self.run_worker(self._stream(), group="log-stream", exclusive=True, exit_on_error=False)
+    def _start_streams(self) -> None:
+        for pod in self.pods:
+            self.run_worker(self._stream(pod), group=f"log-{pod}", exclusive=True, exit_on_error=False)
 
-    async def _stream(self) -> None:
+    async def _stream(self, pod: str) -> None:
+        source = pod if len(self.pods) > 1 else ""
         while True:
             try:
-                self._stream_state = "streaming"
-                async for line in self.hyptui.gateway.pod_log(
-                    self.namespace, self.pod, self.container, follow=True, tail_lines=TAIL_LINES
-                ):
-                    self._pending.append(line)
-                self._stream_state = "ended: the container has stopped (r reloads)"
+                self._stream_states[pod] = "streaming"
+                container = self._container_of(pod)
+                stream = self.hyptui.gateway.pod_log(
+                    self.namespace, pod, container, follow=True, tail_lines=TAIL_LINES, timestamps=True
+                )
+                async for raw in stream:
+                    line = split_stamp(raw)
+                    self._pending.append(LogLine(line.text, line.stamp, source))
+                self._stream_states[pod] = "ended: the container has stopped (r reloads)"
                 return
             except ApiRequestError as error:
                 if error.status == 404:
-                    self._stream_state = f"pod is gone: {error.message}"
+                    self._stream_states[pod] = f"pod is gone: {error.message}"
                     return
-                self._stream_state = f"{error.message or error}; retrying"
+                self._stream_states[pod] = f"{error.message or error}; retrying"
             except Exception as error:  # the connection dropped; the header shows the cluster state
-                self._stream_state = f"{type(error).__name__}: {error}; retrying"
+                self._stream_states[pod] = f"{type(error).__name__}: {error}; retrying"
             self._update_status()
             await asyncio.sleep(RETRY_SECONDS)
 
     def _flush(self) -> None:
         if self._pending:
             lines, self._pending = self._pending, []
-            self.log_view.append_lines(lines)
+            # Interleave pods by time; the API's RFC 3339 stamps (fixed nanosecond width) sort as text.
+            self.log_view.merge_lines(lines)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -99,12 +123,34 @@ class PodLogScreen(LiveScreen):
         parts.append("following" if view.follow else "paused (f follows)")
         if self._match_note:
             parts.append(self._match_note)
-        parts.append(self._stream_state)
+        states = set(self._stream_states.values())
+        parts.append(
+            states.pop() if len(states) == 1 else "; ".join(f"{p}: {s}" for p, s in self._stream_states.items())
+        )
         self.query_one(StatusLine).update("  ·  ".join(parts))
 
     def action_follow(self) -> None:
         self.log_view.follow = not self.log_view.follow
         self._update_status()
+
+    def action_timestamps(self) -> None:
+        self.log_view.show_timestamps = not self.log_view.show_timestamps
+
+    def action_marker(self) -> None:
+        now = self.hyptui.clock()
+        view = self.log_view
+        # stamped as the newest line, so a later merge keeps the marker where it was dropped
+        view.append_lines([LogLine(f"──────── marker {now:%H:%M:%S} ────────", view.last_stamp, marker=True)])
+
+    def action_save_log(self) -> None:
+        name = self.pod if len(self.pods) == 1 else f"{self.namespace}-{len(self.pods)}-pods"
+        path = Path.cwd() / f"{name}-{datetime.now():%Y%m%dT%H%M%S}.log"
+        try:
+            write_atomic(path, "".join(f"{line}\n" for line in self.log_view.lines), mode=0o644)
+        except OSError as error:
+            self.notify(f"Could not save {path}: {error.strerror}", severity="error")
+        else:
+            self.notify(f"Saved {self.log_view.line_count} lines to {path}")
 
     def action_search(self) -> None:
         field = self.query_one("#filter", Input)
@@ -137,7 +183,7 @@ class PodLogScreen(LiveScreen):
     def action_reload(self) -> None:
         self._pending = []
         self.log_view.clear_lines()
-        self._start_stream()
+        self._start_streams()
 
     def action_back(self) -> None:
         field = self.query_one("#filter", Input)

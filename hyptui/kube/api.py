@@ -96,12 +96,16 @@ class KubeApi:
         query: Mapping[str, Any] | None = None,
         body: Any = None,
         timeout: Any = None,
+        content_type: str | None = None,
     ) -> Any:
+        headers = {"Accept": "application/json"}
+        if content_type:
+            headers["Content-Type"] = content_type
         serialized = await self._client.param_serialize(
             method,
             path,
             query_params=list((query or {}).items()),
-            header_params={"Accept": "application/json"},
+            header_params=headers,
             body=body,
             auth_settings=["BearerToken"],
         )
@@ -112,6 +116,10 @@ class KubeApi:
 
     async def get_json(self, path: str, query: Mapping[str, Any] | None = None) -> dict:
         response = await self._request("GET", path, query)
+        return json.loads(await response.read())
+
+    async def merge_patch(self, path: str, patch: dict) -> dict:
+        response = await self._request("PATCH", path, body=patch, content_type="application/merge-patch+json")
         return json.loads(await response.read())
 
     async def delete(self, path: str, propagation: str = "Background") -> dict:

@@ -75,11 +75,24 @@ class KubeGateway:
         api = self._ready_api()
         await api.delete(kind.object_path(namespace, name))
 
+    async def merge_patch(self, kind: ResourceKind, namespace: str | None, name: str, patch: dict) -> None:
+        api = self._ready_api()
+        await api.merge_patch(kind.object_path(namespace, name), patch)
+
     async def pod_log(
-        self, namespace: str, pod: str, container: str | None, *, follow: bool, tail_lines: int | None
+        self,
+        namespace: str,
+        pod: str,
+        container: str | None,
+        *,
+        follow: bool,
+        tail_lines: int | None,
+        timestamps: bool = False,
     ) -> AsyncIterator[str]:
         api = self._ready_api()
         query: dict[str, str | int] = {"follow": "true" if follow else "false"}
+        if timestamps:
+            query["timestamps"] = "true"
         if container:
             query["container"] = container
         if tail_lines is not None:

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 
 from hyptui.screens.help import HelpScreen
 from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.log_view import LogView
+from hyptui.screens.log_view import LogLine, LogView
 from tests.screens.helpers import make_app, settle, wait_until, widget_text
 
 
@@ -47,13 +47,43 @@ async def test_log_view_keeps_the_newest_lines_and_counts_the_dropped() -> None:
     app = LogApp()
     async with app.run_test(size=(60, 10)) as pilot:
         view = app.query_one(LogView)
-        view.append_lines([f"line {i}" for i in range(8)])
+        view.append_lines([LogLine(f"line {i}") for i in range(8)])
         await pilot.pause()
         assert view.lines == tuple(f"line {i}" for i in range(3, 8))
         assert (view.line_count, view.dropped) == (5, 3)
         assert view.search("line [67]") == 2
-        view.append_lines([f"line {i}" for i in range(8, 12)])
+        view.append_lines([LogLine(f"line {i}") for i in range(8, 12)])
         assert view.lines[0] == "line 7" and view.dropped == 7
         assert view.match_count == 1  # "line 6" left the buffer, and its match with it
         view.clear_lines()
         assert (view.line_count, view.dropped) == (0, 0)
+
+
+async def test_timestamps_and_sources_are_shown_on_request_and_searched_as_shown() -> None:
+    app = LogApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        view = app.query_one(LogView)
+        view.append_lines(
+            [
+                LogLine("step 1 | loss 2.0", "2026-11-28T10:00:01.000000000Z", "job-pod-0"),
+                LogLine("RuntimeError: CUDA error", "2026-11-28T10:00:02.000000000Z", "job-pod-1"),
+            ]
+        )
+        assert view.lines == ("step 1 | loss 2.0", "RuntimeError: CUDA error")
+        view.show_sources = True
+        assert view.lines[1] == "[job-pod-1] RuntimeError: CUDA error"
+        view.show_timestamps = True
+        assert view.lines[0] == "2026-11-28T10:00:01.000000000Z [job-pod-0] step 1 | loss 2.0"
+        assert view.search("pod-1") == 1
+        await pilot.pause()
+        error_row = view.render_line(1)
+        assert any(seg.style and seg.style.color for seg in error_row if "RuntimeError" in seg.text)
+
+
+async def test_a_late_backlog_is_merged_into_time_order_within_the_buffer_limit() -> None:
+    app = LogApp()
+    async with app.run_test(size=(80, 10)):
+        view = app.query_one(LogView)
+        view.merge_lines([LogLine(f"b{i}", f"2026-11-28T10:00:0{i}.000000000Z", "b") for i in (3, 4, 5)])
+        view.merge_lines([LogLine(f"a{i}", f"2026-11-28T10:00:0{i}.000000000Z", "a") for i in (1, 2, 6)])
+        assert view.lines == ("a2", "b3", "b4", "b5", "a6") and view.dropped == 1  # five fit: a1 is the oldest

@@ -14,8 +14,12 @@ from textual.widgets import Input
 
 from hyptui.screens.command_bar import CommandBar
 from hyptui.screens.help import HelpScreen
+from hyptui.screens.job_detail import JobDetailScreen
 from hyptui.screens.nodes import NodesScreen
+from hyptui.screens.pod_log import PodLogScreen
 from hyptui.screens.problems import ProblemsScreen
+from hyptui.screens.resource_table import ResourceTable
+from hyptui.screens.static_table import StaticTable
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START
@@ -163,3 +167,37 @@ def test_problems_snapshot(snap_compare, snapshot_cluster) -> None:
         await wait_until(pilot, lambda: len(table_keys(pilot.app)) == 3, "the seed's three problems")
 
     assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(150, 16), run_before=ready)
+
+
+def test_job_with_faults_snapshot(snap_compare, snapshot_cluster) -> None:
+    cluster, kubeconfig = snapshot_cluster
+    key = "hyperpod-ns-team-a/qwen3-4b-thinking-fsdp"
+
+    async def ready(pilot) -> None:
+        await settle(pilot, cluster)
+        table = pilot.app.screen.query_one(ResourceTable)
+        table.move_cursor(row=table_keys(pilot.app).index(key))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, JobDetailScreen), "the job's detail")
+        faults = pilot.app.screen.query_one("#faults", StaticTable)
+        await wait_until(pilot, lambda: faults.row_count == 1, "its recovered fault")
+
+    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(150, 44), run_before=ready)
+
+
+def test_job_logs_snapshot(snap_compare, snapshot_cluster) -> None:
+    cluster, kubeconfig = snapshot_cluster
+
+    async def ready(pilot) -> None:
+        await open_running_job(pilot, cluster)
+        await pilot.press("L")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PodLogScreen), "the job's logs")
+        view = pilot.app.screen.log_view
+        namespace, job = "hyperpod-ns-team-a", "llama3-1-8b-fsdp"
+        expected = sum(
+            len(cluster.logs.read(namespace, f"{job}-pod-{i}", "pytorch-job-container", tail_lines=5000))
+            for i in range(2)
+        )
+        await wait_until(pilot, lambda: view.line_count == expected, "both pods' lines")
+
+    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(140, 30), run_before=ready)
