@@ -79,3 +79,13 @@ PROBLEM_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("detail", "DETAIL", 30, priority=1, flex_max=120),
     ColumnSpec("age", "SINCE", 6, priority=1),
 )
+
+EVENT_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("last_seen", "LAST SEEN", 9),
+    ColumnSpec("type", "TYPE", 7, toned=True),
+    ColumnSpec("reason", "REASON", 28, priority=1),
+    ColumnSpec("namespace", "NAMESPACE", 18, priority=3),
+    ColumnSpec("object", "OBJECT", 30, flex_max=50),
+    ColumnSpec("count", "COUNT", 5, priority=2),
+    ColumnSpec("message", "MESSAGE", 30, priority=1, flex_max=200),
+)

@@ -11,6 +11,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "jobs": ("jobs", "job", "hpjobs", "hpjob", "hyperpodpytorchjobs"),
     "nodes": ("nodes", "node", "no"),
     "problems": ("problems", "pb", "faults"),
+    "events": ("events", "event", "ev"),
 }
 NAMESPACE_WORDS = ("ns", "namespace")
 ALL_NAMESPACES = ("all", "-A", "*")

@@ -37,6 +37,7 @@ _WARN = {
     "PodInitializing",
     "Ready,SchedulingDisabled",
     "Stuck",
+    "Warning",
 }
 _OK = {"Running", "Ready", "Schedulable", "Passed", "True"}
 _IDLE = {"Completed", "Succeeded", "Note"}

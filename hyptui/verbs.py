@@ -47,5 +47,7 @@ VERBS: dict[str, Verb] = {
         Verb("section_jobs", "1", "Jobs", show=False),
         Verb("section_nodes", "2", "Nodes", show=False),
         Verb("section_problems", "3,exclamation_mark", "Problems", key_display="!"),
+        Verb("section_events", "4", "Events", show=False),
+        Verb("operator_logs", "O", "Operator logs"),
     )
 }

@@ -14,9 +14,10 @@ from textual.app import App
 from textual.signal import Signal
 
 from hyptui.command_line import Command, OpenSection, Quit, UseNamespace, parse_command
-from hyptui.kinds import ResourceKind
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
+from hyptui.screens.events import EventsScreen
 from hyptui.screens.jobs import JobsScreen
 from hyptui.screens.nodes import NodesScreen
 from hyptui.screens.problems import ProblemsScreen
@@ -24,6 +25,7 @@ from hyptui.screens.verb_bindings import bindings
 from hyptui.screens.verb_palette import VerbCommands
 from hyptui.store.actions import Notice
 from hyptui.store.reducers import reduce_many
+from hyptui.store.selectors import get_object
 from hyptui.store.state import EMPTY_STATE, AppState, KubeObject, ObjectKey
 from hyptui.store.store import Store
 from hyptui.themes import DEFAULT_THEME, MONOCHROME_THEME, STYLESHEET, THEMES, VARIABLE_DEFAULTS
@@ -39,9 +41,11 @@ def wall_clock() -> datetime:
 class HyptuiApp(App[int]):
     CSS_PATH = STYLESHEET
     TITLE = "hyptui"
-    MODES = {"jobs": JobsScreen, "nodes": NodesScreen, "problems": ProblemsScreen}
+    MODES = {"jobs": JobsScreen, "nodes": NodesScreen, "problems": ProblemsScreen, "events": EventsScreen}
     COMMANDS = App.COMMANDS | {VerbCommands}
-    BINDINGS = bindings("quit", "help", "command", "section_jobs", "section_nodes", "section_problems")
+    BINDINGS = bindings(
+        "quit", "help", "command", "section_jobs", "section_nodes", "section_problems", "section_events"
+    )
 
     def __init__(
         self,
@@ -114,6 +118,9 @@ class HyptuiApp(App[int]):
     def action_section_problems(self) -> None:
         self.action_open_section("problems")
 
+    def action_section_events(self) -> None:
+        self.action_open_section("events")
+
     def action_open_section(self, section: str) -> None:
         self.switch_mode(section)
 
@@ -123,6 +130,26 @@ class HyptuiApp(App[int]):
 
         await self._section_root("jobs")
         await self.push_screen(JobDetailScreen(key))
+
+    async def go_to_object(self, kind_key: str, namespace: str, name: str) -> bool:
+        """Where Enter on a problem or an event leads: a job (or a pod's job) opens its detail, a pod without a
+        job its log, a node the nodes section filtered to it. False when hyptui has no view for that kind."""
+        from hyptui.problems import owning_job
+
+        if kind_key == HYPERPOD_PYTORCH_JOBS.key:
+            await self.open_job((namespace, name))
+        elif kind_key == PODS.key:
+            pod = get_object(self.store.state, PODS.key, (namespace, name))
+            job = owning_job(dict(pod.labels)) if pod else None
+            if job is not None:
+                await self.open_job((namespace, job))
+            else:
+                self.open_pod_log(namespace, name)
+        elif kind_key == NODES.key:
+            await self.run_command_text(f"nodes {name}")
+        else:
+            return False
+        return True
 
     def open_pod_log(self, namespace: str, pod: str) -> None:
         from hyptui.screens.pod_log import PodLogScreen

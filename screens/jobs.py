@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input
 
 from hyptui.columns import JOB_COLUMNS
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
@@ -40,8 +40,13 @@ def split_key(key: str) -> ObjectKey:
     return (namespace, name)
 
 
+# `hyp get-operator-logs` reads the first pod in aws-hyperpod carrying this label key
+OPERATOR_NAMESPACE = "aws-hyperpod"
+OPERATOR_LABEL = "hp-training-control-plane"
+
+
 class JobsScreen(TableScreen):
-    BINDINGS = bindings("yaml", "delete")
+    BINDINGS = bindings("yaml", "delete", "operator_logs")
 
     def compose(self) -> ComposeResult:
         yield ConnectionBar()
@@ -83,3 +88,16 @@ class JobsScreen(TableScreen):
         targets = [split_key(key) for key in self.table.target_keys()]
         if targets:
             self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, targets, consequence=POD_CASCADE)
+
+    def action_operator_logs(self) -> None:
+        pods = self.hyptui.store.state.collection(PODS.key).objects.values()
+        operator = next(
+            (pod for pod in pods if pod.namespace == OPERATOR_NAMESPACE and OPERATOR_LABEL in pod.labels), None
+        )
+        if operator is None:
+            self.notify(
+                f"No training operator pod (label {OPERATOR_LABEL}) in {OPERATOR_NAMESPACE} is in view; try :ns all",
+                severity="warning",
+            )
+            return
+        self.hyptui.open_pod_log(operator.namespace, operator.name)

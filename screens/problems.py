@@ -8,12 +8,11 @@ from textual.widgets import DataTable, Footer, Input
 
 from hyptui.columns import PROBLEM_COLUMNS
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
-from hyptui.problems import Problem, find_problems, owning_job
+from hyptui.problems import Problem, find_problems
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState
 
 KIND_LABELS = {HYPERPOD_PYTORCH_JOBS.key: "job", PODS.key: "pod", NODES.key: "node"}
@@ -52,17 +51,6 @@ class ProblemsScreen(TableScreen):
     @on(DataTable.RowSelected, "#problems")
     async def _row_selected(self) -> None:
         key = self.table.selected_key
-        if key is None:
-            return
-        kind, namespace, name = key.split("/", 2)
-        if kind == HYPERPOD_PYTORCH_JOBS.key:
-            await self.hyptui.open_job((namespace, name))
-        elif kind == PODS.key:
-            pod = get_object(self.hyptui.store.state, PODS.key, (namespace, name))
-            job = owning_job(dict(pod.labels)) if pod else None
-            if job is not None:
-                await self.hyptui.open_job((namespace, job))
-            else:
-                self.hyptui.open_pod_log(namespace, name)
-        elif kind == NODES.key:
-            await self.hyptui.run_command_text(f"nodes {name}")
+        if key is not None:
+            kind, namespace, name = key.split("/", 2)
+            await self.hyptui.go_to_object(kind, namespace, name)

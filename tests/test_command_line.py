@@ -16,6 +16,7 @@ from hyptui.command_line import CommandError, OpenSection, Quit, UseNamespace, c
         ("nodes  g5 ", OpenSection("nodes", "g5")),
         ("no", OpenSection("nodes")),
         ("pb", OpenSection("problems")),
+        ("ev", OpenSection("events")),
         ("nod", OpenSection("nodes")),
         ("j team-a", OpenSection("jobs", "team-a")),
         ("ns hyperpod-ns-team-a", UseNamespace("hyperpod-ns-team-a")),
@@ -38,7 +39,7 @@ def test_aliases_expand_to_whole_commands_and_keep_extra_words() -> None:
     ("text", "message"),
     [
         ("", "type a command"),
-        ("pods", "unknown command 'pods': try jobs, nodes, problems, ns NAME or quit"),
+        ("pods", "unknown command 'pods': try jobs, nodes, problems, events, ns NAME or quit"),
         ("ns", "ns takes one namespace name, or 'all'"),
         ("ns a b", "ns takes one namespace name, or 'all'"),
         ("jobs 'team", "cannot read"),
@@ -50,4 +51,4 @@ def test_errors_say_what_would_have_worked(text: str, message: str) -> None:
 
 
 def test_completions_offer_sections_namespace_aliases_and_quit() -> None:
-    assert completions({"a": "jobs"}) == ["jobs", "nodes", "problems", "ns ", "a", "quit"]
+    assert completions({"a": "jobs"}) == ["jobs", "nodes", "problems", "events", "ns ", "a", "quit"]

@@ -319,3 +319,42 @@ def node_rows(state: AppState, now: datetime) -> tuple[NodeRow, ...]:
             )
         )
     return tuple(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    key: ObjectKey
+    last_seen: str
+    type: str
+    reason: str
+    namespace: str
+    kind: str  # of the involved object
+    name: str
+    count: int
+    message: str
+    seen: datetime
+
+
+def event_rows(state: AppState, now: datetime) -> tuple[EventRow, ...]:
+    """Every event in scope, newest first; repeats are already folded into one event with a count by the server."""
+    rows = []
+    for event in state.collection(EVENTS.key).objects.values():
+        raw = event.raw
+        involved = raw.get("involvedObject") or {}
+        seen, _ = event_order(event)
+        rows.append(
+            EventRow(
+                key=event.key,
+                last_seen=human_duration(now - seen) if seen > _EARLIEST else "",
+                type=str(raw.get("type") or ""),
+                reason=str(raw.get("reason") or ""),
+                namespace=str(involved.get("namespace") or event.namespace),
+                kind=str(involved.get("kind") or ""),
+                name=str(involved.get("name") or ""),
+                count=int(raw.get("count") or 1),
+                message=str(raw.get("message") or ""),
+                seen=seen,
+            )
+        )
+    rows.sort(key=lambda row: (row.seen, row.key), reverse=True)
+    return tuple(rows)

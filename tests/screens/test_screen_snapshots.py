@@ -12,7 +12,9 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input
 
+from hyptui.kinds import EVENTS
 from hyptui.screens.command_bar import CommandBar
+from hyptui.screens.events import EventsScreen
 from hyptui.screens.help import HelpScreen
 from hyptui.screens.job_detail import JobDetailScreen
 from hyptui.screens.nodes import NodesScreen
@@ -201,3 +203,15 @@ def test_job_logs_snapshot(snap_compare, snapshot_cluster) -> None:
         await wait_until(pilot, lambda: view.line_count == expected, "both pods' lines")
 
     assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(140, 30), run_before=ready)
+
+
+def test_events_snapshot(snap_compare, snapshot_cluster) -> None:
+    cluster, kubeconfig = snapshot_cluster
+
+    async def ready(pilot) -> None:
+        await settle(pilot, cluster)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, EventsScreen), "the events section")
+        await wait_until(pilot, lambda: len(table_keys(pilot.app)) == len(cluster.store.list(EVENTS)[0]), "events")
+
+    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(150, 24), run_before=ready)
