@@ -5,11 +5,12 @@ asserts the screen really got there, so a crashed app cannot pass as a blank sna
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from hyptui.kinds import EVENTS
@@ -57,125 +58,112 @@ def snapshot_cluster(tmp_path: Path) -> Iterator[tuple[EmbeddedCluster, Path]]:
         cluster.stop()
 
 
-def test_jobs_list_snapshot(snap_compare, snapshot_cluster) -> None:
+Steps = Callable[[Pilot, EmbeddedCluster], Awaitable[None]]
+
+
+@pytest.fixture
+def take(snap_compare, snapshot_cluster) -> Callable[..., bool]:
+    """take(size, steps, theme=None): the seeded app at `size`, after `steps`, compared with its stored SVG."""
     cluster, kubeconfig = snapshot_cluster
 
-    async def ready(pilot) -> None:
-        await settle(pilot, cluster)
+    def compare(size: tuple[int, int], steps: Steps, theme: str | None = None) -> bool:
+        app = make_app(cluster, kubeconfig)
+        if theme:
+            app.theme = theme
 
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(120, 30), run_before=ready)
+        async def run_before(pilot: Pilot) -> None:
+            await steps(pilot, cluster)
 
+        return snap_compare(app, terminal_size=size, run_before=run_before)
 
-def test_jobs_list_narrow_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
-        await settle(pilot, cluster)
-
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(80, 24), run_before=ready)
+    return compare
 
 
-def test_job_detail_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
-        await open_running_job(pilot, cluster)
-
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(140, 40), run_before=ready)
+async def open_section(pilot: Pilot, cluster: EmbeddedCluster, key: str, screen: type, rows: int) -> None:
+    await settle(pilot, cluster)
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen), f"the {screen.__name__}")
+    await wait_until(pilot, lambda: len(table_keys(pilot.app)) == rows, f"{rows} rows")
 
 
-def test_pod_log_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
+async def open_modal(pilot: Pilot, cluster: EmbeddedCluster, key: str, screen: type) -> None:
+    await settle(pilot, cluster)
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen), f"the {screen.__name__}")
 
-    async def ready(pilot) -> None:
+
+def test_jobs_list_snapshot(take) -> None:
+    assert take((120, 30), settle)
+
+
+def test_jobs_list_narrow_snapshot(take) -> None:
+    assert take((80, 24), settle)
+
+
+def test_job_detail_snapshot(take) -> None:
+    assert take((140, 40), open_running_job)
+
+
+def test_pod_log_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
         await open_first_pod_log(pilot, cluster)
         await pilot.press("slash", *"loss", "enter")
         await pilot.pause()
 
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(120, 30), run_before=ready)
+    assert take((120, 30), steps)
 
 
-def test_nodes_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
-        await settle(pilot, cluster)
-        await pilot.press("2")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, NodesScreen), "the nodes section")
-        await wait_until(pilot, lambda: len(table_keys(pilot.app)) == 10, "every node")
-
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(140, 24), run_before=ready)
+def test_nodes_snapshot(take) -> None:
+    assert take((140, 24), lambda pilot, cluster: open_section(pilot, cluster, "2", NodesScreen, 10))
 
 
-def test_help_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
-        await settle(pilot, cluster)
-        await pilot.press("question_mark")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help screen")
-
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(120, 36), run_before=ready)
+def test_help_snapshot(take) -> None:
+    assert take((120, 36), lambda pilot, cluster: open_modal(pilot, cluster, "question_mark", HelpScreen))
 
 
-def test_palette_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
-        await settle(pilot, cluster)
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette")
+def test_palette_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await open_modal(pilot, cluster, "ctrl+p", CommandPalette)
         await pilot.press(*"del")
         await pilot.pause(0.5)
         freeze_cursors(pilot)
 
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(120, 30), run_before=ready)
+    assert take((120, 30), steps)
 
 
-def test_command_line_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
-        await settle(pilot, cluster)
-        await pilot.press("colon")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandBar), "the command line")
+def test_command_line_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await open_modal(pilot, cluster, "colon", CommandBar)
         await pilot.press(*"jbos", "enter")
         await pilot.pause()
         freeze_cursors(pilot)
 
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(100, 20), run_before=ready)
+    assert take((100, 20), steps)
 
 
 @pytest.mark.parametrize("theme", ["hyptui-light", "hyptui-high-contrast", "hyptui-monochrome"])
-def test_theme_snapshots(snap_compare, snapshot_cluster, theme: str) -> None:
-    cluster, kubeconfig = snapshot_cluster
-    app = make_app(cluster, kubeconfig)
-    app.theme = theme
-
-    async def ready(pilot) -> None:
+def test_theme_snapshots(take, theme: str) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
         await settle(pilot, cluster)
         assert pilot.app.theme == theme
 
-    assert snap_compare(app, terminal_size=(110, 16), run_before=ready)
+    assert take((110, 16), steps, theme=theme)
 
 
-def test_problems_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
-        await settle(pilot, cluster)
-        await pilot.press("exclamation_mark")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ProblemsScreen), "the problems section")
-        await wait_until(pilot, lambda: len(table_keys(pilot.app)) == 3, "the seed's three problems")
-
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(150, 16), run_before=ready)
+def test_problems_snapshot(take) -> None:
+    assert take((150, 16), lambda pilot, cluster: open_section(pilot, cluster, "exclamation_mark", ProblemsScreen, 3))
 
 
-def test_job_with_faults_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
+def test_events_snapshot(take, snapshot_cluster) -> None:
+    cluster, _ = snapshot_cluster
+    events = len(cluster.store.list(EVENTS)[0])
+    assert take((150, 24), lambda pilot, cluster: open_section(pilot, cluster, "4", EventsScreen, events))
+
+
+def test_job_with_faults_snapshot(take) -> None:
     key = "hyperpod-ns-team-a/qwen3-4b-thinking-fsdp"
 
-    async def ready(pilot) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
         await settle(pilot, cluster)
         table = pilot.app.screen.query_one(ResourceTable)
         table.move_cursor(row=table_keys(pilot.app).index(key))
@@ -184,13 +172,11 @@ def test_job_with_faults_snapshot(snap_compare, snapshot_cluster) -> None:
         faults = pilot.app.screen.query_one("#faults", StaticTable)
         await wait_until(pilot, lambda: faults.row_count == 1, "its recovered fault")
 
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(150, 44), run_before=ready)
+    assert take((150, 44), steps)
 
 
-def test_job_logs_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
+def test_job_logs_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
         await open_running_job(pilot, cluster)
         await pilot.press("L")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, PodLogScreen), "the job's logs")
@@ -202,16 +188,4 @@ def test_job_logs_snapshot(snap_compare, snapshot_cluster) -> None:
         )
         await wait_until(pilot, lambda: view.line_count == expected, "both pods' lines")
 
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(140, 30), run_before=ready)
-
-
-def test_events_snapshot(snap_compare, snapshot_cluster) -> None:
-    cluster, kubeconfig = snapshot_cluster
-
-    async def ready(pilot) -> None:
-        await settle(pilot, cluster)
-        await pilot.press("4")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, EventsScreen), "the events section")
-        await wait_until(pilot, lambda: len(table_keys(pilot.app)) == len(cluster.store.list(EVENTS)[0]), "events")
-
-    assert snap_compare(make_app(cluster, kubeconfig), terminal_size=(150, 24), run_before=ready)
+    assert take((140, 30), steps)
