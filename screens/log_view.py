@@ -4,6 +4,7 @@ timestamp and source pod, shown or hidden at will; errors and warnings stand out
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ class LogView(ScrollView, can_focus=True):
     follow: reactive[bool] = reactive(True)
     show_timestamps: reactive[bool] = reactive(False)
     show_sources: reactive[bool] = reactive(False)
+    wrap: reactive[bool] = reactive(False)
 
     def __init__(self, max_lines: int = DEFAULT_MAX_LINES, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -45,6 +47,7 @@ class LogView(ScrollView, can_focus=True):
         self._widest = 0
         self._pattern: re.Pattern[str] | None = None
         self._matches: list[int] = []  # absolute line numbers (dropped + index) that match the search
+        self._row_starts: list[int] | None = None  # wrapped mode: the first screen row of each line (cached)
 
     @property
     def line_count(self) -> int:
@@ -75,8 +78,37 @@ class LogView(ScrollView, can_focus=True):
         self._matches = [m for m in self._matches if m >= self.dropped]
         self._resized()
 
+    def _wrap_width(self) -> int:
+        return max(1, self.scrollable_content_region.width)
+
+    def _rows(self) -> list[int]:
+        """Wrapped mode: where each line starts, in screen rows (a line takes one row per wrap width of text)."""
+        if self._row_starts is None:
+            width, row, starts = self._wrap_width(), 0, []
+            for line in self._lines:
+                starts.append(row)
+                row += max(1, -(-len(self._display(line)) // width))
+            starts.append(row)
+            self._row_starts = starts
+        return self._row_starts
+
+    def _row_of(self, index: int) -> int:
+        return self._rows()[index] if self.wrap else index
+
+    def _line_at(self, row: int) -> tuple[int, int]:
+        """(line index, which wrapped piece of it) shown on screen row `row`."""
+        if not self.wrap:
+            return row, 0
+        starts = self._rows()
+        index = bisect_right(starts, row) - 1
+        return index, row - starts[index]
+
     def _resized(self) -> None:
-        self.virtual_size = Size(self._widest, len(self._lines))
+        self._row_starts = None
+        if self.wrap:
+            self.virtual_size = Size(self._wrap_width(), self._rows()[-1])
+        else:
+            self.virtual_size = Size(self._widest, len(self._lines))
         if self.follow:
             # after the refresh, so the scroll range already includes the new lines
             self.call_after_refresh(self.scroll_end, animate=False, x_axis=False)
@@ -104,6 +136,7 @@ class LogView(ScrollView, can_focus=True):
         self.dropped = 0
         self._widest = 0
         self._matches = []
+        self._row_starts = None
         self.virtual_size = Size(0, 0)
         self.refresh()
 
@@ -122,6 +155,13 @@ class LogView(ScrollView, can_focus=True):
 
     def watch_show_sources(self) -> None:
         self._reformat()
+
+    def watch_wrap(self) -> None:
+        self._resized()
+
+    def on_resize(self) -> None:
+        if self.wrap:
+            self._resized()
 
     # -- search -------------------------------------------------------------------------------------------------
 
@@ -153,13 +193,13 @@ class LogView(ScrollView, can_focus=True):
         if not self._matches:
             return None
         self.follow = False
-        top = self.dropped + int(self.scroll_offset.y)
+        top = self.dropped + self._line_at(int(self.scroll_offset.y))[0]
         if forward:
             ordinal = next((i for i, m in enumerate(self._matches) if m > top), 0)
         else:
             ordinal = next((i for i in range(len(self._matches) - 1, -1, -1) if self._matches[i] < top), -1)
             ordinal %= len(self._matches)
-        self.scroll_to(y=self._matches[ordinal] - self.dropped, animate=False, immediate=True)
+        self.scroll_to(y=self._row_of(self._matches[ordinal] - self.dropped), animate=False, immediate=True)
         return ordinal + 1
 
     # -- rendering ----------------------------------------------------------------------------------------------
@@ -175,8 +215,8 @@ class LogView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
         width = self.scrollable_content_region.width
+        index, piece = self._line_at(scroll_y + y)
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
         line = self._lines[index]
@@ -186,6 +226,9 @@ class LogView(ScrollView, can_focus=True):
             text.stylize(self.get_component_rich_style(component, partial=True))
         if self._pattern is not None:
             text.highlight_regex(self._pattern, style=self.get_component_rich_style("logview--match"))
+        if self.wrap:
+            text = text[piece * width : (piece + 1) * width]
+            scroll_x = 0
         segments = [segment for segment in text.render(self.app.console) if segment.text != "\n"]
         strip = Strip(segments or [Segment("")]).crop_extend(scroll_x, scroll_x + width, None)
         return strip.apply_style(self.rich_style)

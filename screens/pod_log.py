@@ -23,6 +23,7 @@ from hyptui.screens.verb_bindings import bindings
 from hyptui.store.selectors import get_object
 
 TAIL_LINES = 5_000  # what a first look needs; the buffer keeps up to LogView's limit as the log grows
+TAIL_STEPS = (5_000, 20_000, 100_000)  # `+` asks the server for more history, up to the buffer's size
 FLUSH_SECONDS = 0.1  # lines arriving in a burst are painted together
 RETRY_SECONDS = 2.0
 
@@ -38,7 +39,22 @@ def split_stamp(raw: str) -> LogLine:
 class PodLogScreen(LiveScreen):
     AUTO_FOCUS = "LogView"
     BINDINGS = bindings(
-        "follow", "search", "next_match", "previous_match", "timestamps", "marker", "save_log", "reload", "back"
+        "follow",
+        "search",
+        "next_match",
+        "previous_match",
+        "timestamps",
+        "marker",
+        "save_log",
+        "tail_more",
+        "wrap",
+        "since_all",
+        "since_1m",
+        "since_5m",
+        "since_15m",
+        "since_1h",
+        "reload",
+        "back",
     )
 
     def __init__(self, namespace: str, *pods: str) -> None:
@@ -48,6 +64,8 @@ class PodLogScreen(LiveScreen):
         self._pending: list[LogLine] = []
         self._stream_states: dict[str, str] = dict.fromkeys(pods, "connecting…")
         self._match_note = ""
+        self.tail_lines = TAIL_LINES
+        self.since_seconds: int | None = None  # None: the last `tail_lines` lines, whatever their age
 
     @property
     def pod(self) -> str:
@@ -91,7 +109,13 @@ class PodLogScreen(LiveScreen):
                 self._stream_states[pod] = "streaming"
                 container = self._container_of(pod)
                 stream = self.hyptui.gateway.pod_log(
-                    self.namespace, pod, container, follow=True, tail_lines=TAIL_LINES, timestamps=True
+                    self.namespace,
+                    pod,
+                    container,
+                    follow=True,
+                    tail_lines=self.tail_lines,
+                    timestamps=True,
+                    since_seconds=self.since_seconds,
                 )
                 async for raw in stream:
                     line = split_stamp(raw)
@@ -117,7 +141,8 @@ class PodLogScreen(LiveScreen):
 
     def _update_status(self) -> None:
         view = self.log_view
-        parts = [f"{view.line_count} lines"]
+        window = f"since {self.since_seconds // 60}m" if self.since_seconds else f"tail {self.tail_lines:,}"
+        parts = [f"{view.line_count} lines ({window})"]
         if view.dropped:
             parts.append(f"{view.dropped} older lines dropped")
         parts.append("following" if view.follow else "paused (f follows)")
@@ -135,6 +160,9 @@ class PodLogScreen(LiveScreen):
 
     def action_timestamps(self) -> None:
         self.log_view.show_timestamps = not self.log_view.show_timestamps
+
+    def action_wrap(self) -> None:
+        self.log_view.wrap = not self.log_view.wrap
 
     def action_marker(self) -> None:
         now = self.hyptui.clock()
@@ -179,6 +207,29 @@ class PodLogScreen(LiveScreen):
 
     def action_previous_match(self) -> None:
         self._jump(False)
+
+    def action_tail_more(self) -> None:
+        self.tail_lines = next((step for step in TAIL_STEPS if step > self.tail_lines), TAIL_STEPS[-1])
+        self.action_reload()
+
+    def _since(self, minutes: int | None) -> None:
+        self.since_seconds = minutes * 60 if minutes else None
+        self.action_reload()
+
+    def action_since_all(self) -> None:
+        self._since(None)
+
+    def action_since_1m(self) -> None:
+        self._since(1)
+
+    def action_since_5m(self) -> None:
+        self._since(5)
+
+    def action_since_15m(self) -> None:
+        self._since(15)
+
+    def action_since_1h(self) -> None:
+        self._since(60)
 
     def action_reload(self) -> None:
         self._pending = []

@@ -88,6 +88,7 @@ class KubeGateway:
         follow: bool,
         tail_lines: int | None,
         timestamps: bool = False,
+        since_seconds: int | None = None,
     ) -> AsyncIterator[str]:
         api = self._ready_api()
         query: dict[str, str | int] = {"follow": "true" if follow else "false"}
@@ -97,5 +98,7 @@ class KubeGateway:
             query["container"] = container
         if tail_lines is not None:
             query["tailLines"] = tail_lines
+        if since_seconds is not None:
+            query["sinceSeconds"] = since_seconds
         async for line in api.stream_lines(PODS.object_path(namespace, pod) + "/log", query, read_timeout=None):
             yield line.decode("utf-8", "replace").rstrip("\r\n")

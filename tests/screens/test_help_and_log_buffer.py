@@ -87,3 +87,31 @@ async def test_a_late_backlog_is_merged_into_time_order_within_the_buffer_limit(
         view.merge_lines([LogLine(f"b{i}", f"2026-11-28T10:00:0{i}.000000000Z", "b") for i in (3, 4, 5)])
         view.merge_lines([LogLine(f"a{i}", f"2026-11-28T10:00:0{i}.000000000Z", "a") for i in (1, 2, 6)])
         assert view.lines == ("a2", "b3", "b4", "b5", "a6") and view.dropped == 1  # five fit: a1 is the oldest
+
+
+class NarrowLogApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield LogView()
+
+
+async def test_wrap_shows_long_lines_in_pieces_and_jumps_to_wrapped_matches() -> None:
+    app = NarrowLogApp()
+    async with app.run_test(size=(20, 6)) as pilot:
+        view = app.query_one(LogView)
+        view.follow = False
+        width = view.scrollable_content_region.width
+        long = "".join(chr(ord("a") + i % 26) for i in range(3 * width))
+        view.append_lines([LogLine("short"), LogLine(long), LogLine("needle")])
+        await pilot.pause()
+        assert view.virtual_size.height == 3
+        view.wrap = True
+        await pilot.pause()
+        assert view.virtual_size.height == 5  # the long line takes three rows
+        assert view.render_line(2).text.rstrip() == long[width : 2 * width]
+        view.search("needle")
+        view.jump_to_match(forward=True)
+        await pilot.pause()
+        assert view.scroll_offset.y == min(4, view.max_scroll_y)
+        view.wrap = False
+        await pilot.pause()
+        assert view.virtual_size.height == 3

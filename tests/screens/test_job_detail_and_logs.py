@@ -134,3 +134,21 @@ async def test_deleting_from_the_detail_goes_back_to_the_list(frozen_cluster, ku
         names = {j["metadata"]["name"] for j in frozen_cluster.store.list(HYPERPOD_PYTORCH_JOBS, namespace)[0]}
         assert job not in names
         assert frozen_cluster.store.list(PODS, namespace, label_selector=f"HPJob={job}")[0] == []
+
+
+async def test_since_presets_and_more_tail_ask_the_server_again(frozen_cluster, kubeconfig: Path) -> None:
+    from datetime import timedelta
+
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(160, 45)) as pilot:
+        namespace, pod, view = await open_first_pod_log(pilot, frozen_cluster)
+        recent = frozen_cluster.logs.read(
+            namespace, pod, "pytorch-job-container", since=frozen_cluster.clock.now() - timedelta(minutes=5)
+        )
+        expected = [line.rstrip("\n") for line in recent]
+        assert 0 < len(expected) < view.line_count
+        await pilot.press("2")
+        await wait_until(pilot, lambda: list(view.lines) == expected, "the last five minutes only")
+        assert "(since 5m)" in widget_text(app.screen.query_one("StatusLine"))
+        await pilot.press("0", "plus")
+        await wait_until(pilot, lambda: "(tail 20,000)" in widget_text(app.screen.query_one("StatusLine")), "more")
