@@ -1,9 +1,10 @@
-"""The `:` command line: `:jobs`, `:nodes team-a`, `:ns hyperpod-ns-team-a`, `:ns all`, `:quit`, plus user aliases."""
+"""The `:` command line: `:jobs`, `:nodes team-a`, `:ns hyperpod-ns-team-a`, `:ns all`, `:ctx NAME`, `:quit`, plus
+user aliases."""
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # section name -> the words that open it (the first is the canonical one)
@@ -14,6 +15,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "events": ("events", "event", "ev"),
 }
 NAMESPACE_WORDS = ("ns", "namespace")
+CONTEXT_WORDS = ("ctx", "context")
 ALL_NAMESPACES = ("all", "-A", "*")
 QUIT_WORDS = ("quit", "q!")
 
@@ -34,11 +36,16 @@ class UseNamespace:
 
 
 @dataclass(frozen=True, slots=True)
+class UseContext:
+    context: str  # a kubeconfig context name
+
+
+@dataclass(frozen=True, slots=True)
 class Quit:
     pass
 
 
-Command = OpenSection | UseNamespace | Quit
+Command = OpenSection | UseNamespace | UseContext | Quit
 
 
 def _section_of(word: str) -> str | None:
@@ -67,16 +74,21 @@ def parse_command(text: str, aliases: Mapping[str, str] | None = None) -> Comman
         if len(rest) != 1:
             raise CommandError(f"{head} takes one namespace name, or 'all'")
         return UseNamespace(None if rest[0] in ALL_NAMESPACES else rest[0])
+    if head in CONTEXT_WORDS:
+        if len(rest) != 1:
+            raise CommandError(f"{head} takes one kubeconfig context name")
+        return UseContext(rest[0])
     section = _section_of(head)
     if section is None:
         known = ", ".join(words[0] for words in SECTIONS.values())
-        raise CommandError(f"unknown command {head!r}: try {known}, ns NAME or quit")
+        raise CommandError(f"unknown command {head!r}: try {known}, ns NAME, ctx NAME or quit")
     return OpenSection(section, " ".join(rest))
 
 
-def completions(aliases: Mapping[str, str] | None = None) -> list[str]:
+def completions(aliases: Mapping[str, str] | None = None, contexts: Sequence[str] = ()) -> list[str]:
     """Every word the command line knows, for the input's suggestions."""
     words = [words[0] for words in SECTIONS.values()]
     words += [f"{word} " for word in NAMESPACE_WORDS[:1]]
+    words += [f"ctx {context}" for context in contexts]
     words += list(aliases or {})
     return [*words, "quit"]

@@ -13,8 +13,9 @@ from pathlib import Path
 from textual.app import App
 from textual.signal import Signal
 
-from hyptui.command_line import Command, OpenSection, Quit, UseNamespace, parse_command
+from hyptui.command_line import Command, OpenSection, Quit, UseContext, UseNamespace, parse_command
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
+from hyptui.kube.api import context_names
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
 from hyptui.screens.events import EventsScreen
@@ -167,7 +168,7 @@ class HyptuiApp(App[int]):
     def action_command(self) -> None:
         from hyptui.screens.command_bar import CommandBar
 
-        self.push_screen(CommandBar(self.settings.aliases), self.run_command)
+        self.push_screen(CommandBar(self.settings.aliases, context_names(self.target)), self.run_command)
 
     async def run_command(self, command: Command | None) -> None:
         if isinstance(command, Quit):
@@ -178,10 +179,18 @@ class HyptuiApp(App[int]):
                 self.screen.apply_filter(command.filter)
         elif isinstance(command, UseNamespace):
             self.use_namespace(command.namespace)
+        elif isinstance(command, UseContext):
+            self.use_context(command.context)
 
     def use_namespace(self, namespace: str | None) -> None:
         """Watch another namespace (None: all of them); the store drops the old scope's objects and relists."""
         self.target = replace(self.target, namespace=namespace, all_namespaces=namespace is None)
+        self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
+        self._start_gateway()
+
+    def use_context(self, context: str) -> None:
+        """Another cluster from the same kubeconfig; its namespace scope follows that context (or -A if given)."""
+        self.target = replace(self.target, context=context, namespace=None)
         self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
         self._start_gateway()
 

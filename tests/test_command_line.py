@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from hyptui.command_line import CommandError, OpenSection, Quit, UseNamespace, completions, parse_command
+from hyptui.command_line import (
+    CommandError,
+    OpenSection,
+    Quit,
+    UseContext,
+    UseNamespace,
+    completions,
+    parse_command,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,6 +31,7 @@ from hyptui.command_line import CommandError, OpenSection, Quit, UseNamespace, c
         ("ns all", UseNamespace(None)),
         ("namespace -A", UseNamespace(None)),
         ("quit", Quit()),
+        ("ctx prod-eks", UseContext("prod-eks")),
     ],
 )
 def test_commands(text: str, expected: object) -> None:
@@ -39,7 +48,8 @@ def test_aliases_expand_to_whole_commands_and_keep_extra_words() -> None:
     ("text", "message"),
     [
         ("", "type a command"),
-        ("pods", "unknown command 'pods': try jobs, nodes, problems, events, ns NAME or quit"),
+        ("pods", "unknown command 'pods': try jobs, nodes, problems, events, ns NAME, ctx NAME or quit"),
+        ("ctx", "ctx takes one kubeconfig context name"),
         ("ns", "ns takes one namespace name, or 'all'"),
         ("ns a b", "ns takes one namespace name, or 'all'"),
         ("jobs 'team", "cannot read"),
@@ -51,4 +61,4 @@ def test_errors_say_what_would_have_worked(text: str, message: str) -> None:
 
 
 def test_completions_offer_sections_namespace_aliases_and_quit() -> None:
-    assert completions({"a": "jobs"}) == ["jobs", "nodes", "problems", "events", "ns ", "a", "quit"]
+    assert completions({"a": "jobs"}, ["one"]) == ["jobs", "nodes", "problems", "events", "ns ", "ctx one", "a", "quit"]

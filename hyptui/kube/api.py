@@ -49,6 +49,16 @@ class ContextInfo:
     server: str
 
 
+def context_names(target: KubeTarget) -> list[str]:
+    """The kubeconfig's contexts, for `:ctx` completion; empty when the file cannot be read (the gateway says why)."""
+    aio_config = importlib.import_module("kubernetes.aio.config.kube_config")
+    try:
+        contexts, _ = aio_config.list_kube_config_contexts(str(target.kubeconfig) if target.kubeconfig else None)
+    except Exception:  # a missing or broken file: completion is a nicety, the connection reports the problem
+        return []
+    return [context["name"] for context in contexts]
+
+
 async def import_client() -> Any:
     """Import kubernetes.aio off the event loop: it costs about half a second, and the first screen must not wait."""
     return await asyncio.to_thread(importlib.import_module, "kubernetes.aio.config")

@@ -213,3 +213,39 @@ async def test_nodes_show_health_and_gpu_use_and_a_fault_stands_out(frozen_clust
         table = app.screen.query_one(ResourceTable)
         health = table.get_cell(target, "health")
         assert health.style == table.get_component_rich_style("tone--bad", partial=True)
+
+
+async def test_ctx_switches_to_another_cluster_of_the_kubeconfig(frozen_cluster, tmp_path: Path) -> None:
+    from hyptui.sim.clock import SimClock
+    from hyptui.sim.kubeconfig import sim_kubeconfig
+    from tests.conftest import FIXED_START
+
+    other = EmbeddedCluster(clock=SimClock(start=FIXED_START, speed=0), populate=False)
+    other.store.create(NODES, {"metadata": {"name": "lonely-node"}})
+    other.start()
+    try:
+        config = sim_kubeconfig(frozen_cluster.url)
+        second = sim_kubeconfig(other.url)
+        config["clusters"].append({"name": "other", "cluster": second["clusters"][0]["cluster"]})
+        config["contexts"].append({"name": "other", "context": {"cluster": "other", "user": "hyptui-sim"}})
+        kubeconfig = tmp_path / "two-clusters"
+        kubeconfig.write_text(yaml.safe_dump(config))
+        app = make_app(frozen_cluster, kubeconfig)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot, frozen_cluster)
+            await command(pilot, "ctx nowhere")
+            assert "no context 'nowhere' in the kubeconfig; it has hyptui-sim, other" in widget_text(
+                app.screen.query_one("#command-error")
+            )
+            await pilot.press("escape")
+            await command(pilot, "ctx other")
+            await wait_until(pilot, lambda: table_keys(app) == [], "the other cluster's (empty) job list")
+            await wait_until(
+                pilot, lambda: "⎈ other" in widget_text(app.screen.query_one("ConnectionBar")), "the new context"
+            )
+            await pilot.press("2")
+            await wait_until(pilot, lambda: table_keys(app) == ["lonely-node"], "the other cluster's node")
+            await command(pilot, "ctx hyptui-sim")
+            await wait_until(pilot, lambda: table_keys(app) == node_names(frozen_cluster), "back on the first")
+    finally:
+        other.stop()
