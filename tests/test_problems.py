@@ -10,6 +10,7 @@ from hyptui.store.actions import ListLoaded
 from hyptui.store.reducers import reduce_many
 from hyptui.store.state import EMPTY_STATE, AppState
 from tests.conftest import FIXED_START
+from tests.job_manifests import unschedulable_job
 
 
 def state_of(cluster: EmbeddedCluster) -> AppState:
@@ -27,17 +28,29 @@ def summary(cluster: EmbeddedCluster) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def test_the_seed_shows_its_failed_job_first_then_the_pods_that_cannot_be_scheduled() -> None:
+def test_the_seed_shows_its_failed_job_first_and_notes_the_job_kueue_keeps_suspended() -> None:
     cluster = EmbeddedCluster(clock=SimClock(start=FIXED_START, speed=0), seed=7)
     cluster.tick()
     assert summary(cluster) == [
         ("BROKEN", "jobs", "mistral-7b-dpo", "Failed"),
-        ("STUCK", "pods", "llama3-3-70b-lora-pod-0", "Pending for 40m (unschedulable)"),
-        ("STUCK", "pods", "llama3-3-70b-lora-pod-1", "Pending for 40m (unschedulable)"),
+        ("NOTE", "jobs", "llama3-3-70b-lora", "Suspended"),
     ]
     problems = find_problems(state_of(cluster), cluster.clock.now())
     assert "maximum number of retries" in problems[0].detail
-    assert problems[1].detail.startswith("0/10 nodes are available:")
+
+
+def test_pods_pending_too_long_are_stuck_with_the_schedulers_reason() -> None:
+    cluster = EmbeddedCluster(clock=SimClock(start=FIXED_START, speed=0), seed=7)
+    cluster.store.create(HYPERPOD_PYTORCH_JOBS, unschedulable_job("too-big"))
+    cluster.advance(4 * 60)
+    assert [p for p in summary(cluster) if p[2].startswith("too-big")] == []  # not yet: pending is normal at first
+    cluster.advance(2 * 60 + 1)  # the operator creates the pods a second after the job
+    stuck = [p for p in find_problems(state_of(cluster), cluster.clock.now()) if p.name.startswith("too-big")]
+    assert [(p.severity.name, p.kind, p.name, p.reason) for p in stuck] == [
+        ("STUCK", "pods", "too-big-pod-0", "Pending for 6m (unschedulable)"),
+        ("STUCK", "pods", "too-big-pod-1", "Pending for 6m (unschedulable)"),
+    ]
+    assert stuck[0].detail.startswith("0/10 nodes are available:") and "Insufficient nvidia.com/gpu" in stuck[0].detail
 
 
 def test_an_unhealthy_node_is_broken_and_ranks_with_the_failures() -> None:

@@ -8,6 +8,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from hyptui.sim.aws_server import AwsServer
 from hyptui.sim.clock import SimClock
 from hyptui.sim.controllers import build_controllers
 from hyptui.sim.kubeconfig import write_sim_kubeconfig
@@ -34,6 +35,7 @@ class EmbeddedCluster:
         if populate:
             seed_cluster(self.store, self.logs, self.clock, rng)
         self.server = ApiServer(self.store, self.logs, port=port)
+        self.aws = AwsServer(self.store)  # the AWS APIs (SageMaker Runtime), on its own loopback port
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
         self._tick_lock = threading.Lock()
@@ -42,9 +44,15 @@ class EmbeddedCluster:
     def url(self) -> str:
         return self.server.url
 
+    @property
+    def aws_url(self) -> str:
+        """Where boto3 reaches the simulated AWS APIs: pass it as `endpoint_url` (any credentials will do)."""
+        return self.aws.url
+
     def start(self) -> EmbeddedCluster:
         self.tick()
         self.server.start()
+        self.aws.start()
         if self.clock.speed > 0:
             self._ticker = threading.Thread(target=self._run_ticker, name="hyptui-sim-controllers", daemon=True)
             self._ticker.start()
@@ -54,6 +62,7 @@ class EmbeddedCluster:
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join(timeout=2)
+        self.aws.stop()
         self.server.stop()
 
     def tick(self, now: datetime | None = None) -> None:

@@ -6,8 +6,11 @@ import random
 from datetime import datetime
 from typing import Protocol
 
+from hyptui.sim.inference_operator import InferenceOperator
+from hyptui.sim.kueue_scheduler import KueueScheduler
 from hyptui.sim.logs import LogStore
 from hyptui.sim.node_health import NodeHealthAgent
+from hyptui.sim.spaces_operator import SpacesOperator
 from hyptui.sim.storage import ObjectStore
 from hyptui.sim.training_operator import TrainingOperator
 
@@ -21,5 +24,12 @@ class Controller(Protocol):
 
 
 def build_controllers(store: ObjectStore, logs: LogStore, rng: random.Random) -> list[Controller]:
-    # The health agent goes first so a node's taint is in place before the training operator acts in the same pass.
-    return [NodeHealthAgent(store, logs, rng), TrainingOperator(store, logs, rng)]
+    # The health agent goes first so a node's taint is in place before the training operator acts in the same pass;
+    # Kueue goes before the training operator, which then sees a job's admission (or eviction) in the same pass.
+    return [
+        NodeHealthAgent(store, logs, rng),
+        KueueScheduler(store),
+        TrainingOperator(store, logs, rng),
+        InferenceOperator(store, logs),
+        SpacesOperator(store, logs),
+    ]

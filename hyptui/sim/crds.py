@@ -60,8 +60,11 @@ def _definition(name: str, versions: list[ResourceKind], created: str) -> dict[s
             "group": first.group,
             "names": names,
             "scope": "Namespaced" if first.namespaced else "Cluster",
-            "versions": [_version(kind, index == 0) for index, kind in enumerate(versions)],
-            "conversion": {"strategy": "None"},
+            "versions": [
+                *(_version(kind, index == 0) for index, kind in enumerate(versions)),
+                *(_version(first.at_version(served.version), False) for served in first.served_versions),
+            ],
+            "conversion": _conversion(first),
         },
         "status": {
             "acceptedNames": names,
@@ -82,6 +85,9 @@ def _version(kind: ResourceKind, storage: bool) -> dict[str, Any]:
         # The simulator does not know the operators' schemas: everything is preserved, nothing pruned.
         "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
     }
+    if kind.deprecation_warning:
+        version["deprecated"] = True
+        version["deprecationWarning"] = kind.deprecation_warning
     if kind.has_status:
         version["subresources"] = {"status": {}}
     columns = kind.printer_columns or (AGE_COLUMN,)
@@ -97,6 +103,17 @@ def _version(kind: ResourceKind, storage: bool) -> dict[str, Any]:
         for column in columns
     ]
     return version
+
+
+def _conversion(kind: ResourceKind) -> dict[str, Any]:
+    """Served at several versions, the operator's webhook converts (Kueue's lives in kueue-system)."""
+    if not kind.served_versions:
+        return {"strategy": "None"}
+    service = {"name": "kueue-webhook-service", "namespace": "kueue-system", "path": "/convert", "port": 443}
+    return {
+        "strategy": "Webhook",
+        "webhook": {"clientConfig": {"service": service}, "conversionReviewVersions": ["v1"]},
+    }
 
 
 def _condition(condition_type: str, reason: str, message: str, at: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hyptui.kinds import ALL_KINDS, PODS, ResourceKind
+from hyptui.kinds import ALL_KINDS, CREATE_ONLY_KINDS, PODS, ResourceKind, ServedVersion
 from hyptui.sim.crds import CRD_VERBS, CUSTOM_RESOURCE_DEFINITIONS
 from hyptui.sim.event_views import EVENTS_V1
 
@@ -29,8 +29,19 @@ VERSION_INFO: dict[str, str] = {
 }
 
 
-# The kinds table plus what only the API server serves: the CRDs of the custom kinds and the events.k8s.io view.
-SERVED_KINDS: tuple[ResourceKind, ...] = (*ALL_KINDS, EVENTS_V1, CUSTOM_RESOURCE_DEFINITIONS)
+# Every other served version of a stored kind, as a kind of its own, with the stored kind it converts to and from.
+VERSION_VIEWS: dict[ResourceKind, tuple[ResourceKind, ServedVersion]] = {
+    kind.at_version(served.version): (kind, served) for kind in ALL_KINDS for served in kind.served_versions
+}
+# The kinds table plus what only the API server serves: older versions of custom kinds (after the preferred one), the
+# CRDs of the custom kinds and the events.k8s.io view.
+SERVED_KINDS: tuple[ResourceKind, ...] = (
+    *ALL_KINDS,
+    *VERSION_VIEWS,
+    *CREATE_ONLY_KINDS,
+    EVENTS_V1,
+    CUSTOM_RESOURCE_DEFINITIONS,
+)
 _BY_PATH: dict[tuple[str, str, str], ResourceKind] = {(k.group, k.version, k.plural): k for k in SERVED_KINDS}
 
 
@@ -61,6 +72,8 @@ def serves_group_version(group: str, version: str) -> bool:
 
 
 def verbs_of(kind: ResourceKind) -> list[str]:
+    if kind in CREATE_ONLY_KINDS:
+        return ["create"]
     return CRD_VERBS if kind is CUSTOM_RESOURCE_DEFINITIONS else RESOURCE_VERBS
 
 

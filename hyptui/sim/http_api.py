@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
-from hyptui.kinds import ALL_KINDS, EVENTS, PODS, ResourceKind
+from hyptui.kinds import ALL_KINDS, CREATE_ONLY_KINDS, EVENTS, PODS, ResourceKind
 from hyptui.sim import discovery, openapi
 from hyptui.sim.clock import rfc3339
 from hyptui.sim.crds import CUSTOM_RESOURCE_DEFINITIONS, custom_resource_definitions
@@ -176,6 +176,11 @@ def _view_of(kind: ResourceKind) -> ResourceView:
         return ResourceView(
             EVENTS, to_events_v1, lambda obj: to_core(obj) if isinstance(obj, dict) else obj, core_field_selector
         )
+    if kind in discovery.VERSION_VIEWS:
+        stored, served = discovery.VERSION_VIEWS[kind]
+        return ResourceView(
+            stored, served.from_storage, lambda obj: served.to_storage(obj) if isinstance(obj, dict) else obj, _same
+        )
     return ResourceView(kind, _same, _same, _same)
 
 
@@ -207,6 +212,7 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
     server: ClusterHTTPServer
     _response_started = False  # once a status line went out, an error can no longer become a Status reply
     _status = 0
+    _warning = ""  # a deprecated version's warning, sent as a `Warning: 299` header with the reply
 
     # ---- plumbing
 
@@ -234,6 +240,11 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             phrase = "Error"
         reason = phrase.replace(" ", "").replace("-", "")
         self._send_json(code, ApiError(code, reason, message or phrase).status_body())
+
+    def end_headers(self) -> None:
+        if self._warning:
+            self.send_header("Warning", f'299 - "{self._warning}"')
+        super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
@@ -269,6 +280,7 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         started = time.monotonic()
         self._response_started = False  # per request: a keep-alive connection reuses the handler
         self._status = 0
+        self._warning = ""
         try:
             url = urlsplit(self.path)
             query = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
@@ -328,8 +340,11 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         route = parse_resource_path(path.strip("/").split("/"))
         if route is None:
             raise path_not_found()
+        self._warning = route.kind.deprecation_warning
         if route.kind.key == CUSTOM_RESOURCE_DEFINITIONS.key:
             self._only_get(method)
+        if route.kind in CREATE_ONLY_KINDS and (method != "POST" or route.name is not None):
+            raise method_not_allowed()
         view = _view_of(route.kind)
         store = self.server.store
         match method:
@@ -450,7 +465,8 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
 
     def _list(self, route: ResourceRoute, query: dict[str, str], reply: ReplyFormat) -> None:
         limit = _number_param(query, "limit") or 0
-        asked = (route.kind.key, route.namespace, query.get("labelSelector", ""), query.get("fieldSelector", ""))
+        resource = f"{route.kind.api_version}/{route.kind.key}"  # each served version pages its own form
+        asked = (resource, route.namespace, query.get("labelSelector", ""), query.get("fieldSelector", ""))
         snapshots = self.server.list_snapshots
         if token := query.get("continue"):
             page = snapshots.next_page(asked, token, limit)
@@ -500,14 +516,24 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             patched = store.patch(route.kind, route.namespace, route.name, body, content_type, route.subresource)
             self._send_json(200, patched)
             return
-        # A converted view: patch the object as the client sees it, store it back in the stored form.
-        # Server-side apply is not offered on a converted view: it would need field ownership across both forms.
-        accepted = (JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH)
+        # A converted view: patch the object as the client sees it, store it back in the stored form. Server-side
+        # apply is only offered where it is a merge patch (custom kinds), as field ownership is not simulated.
+        builtin = (JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH)
+        accepted = builtin if route.kind.builtin else (JSON_PATCH, MERGE_PATCH, APPLY_PATCH)
         if media_type not in accepted:
             raise unsupported_media_type(accepted)
-        current = view.to_client(store.get(view.stored, route.namespace, route.name))
-        patched = apply_patch_document(route.kind, current, decode_patch(body, media_type), media_type)
-        replaced = store.replace(view.stored, route.namespace, route.name, view.from_client(patched))
+        document = decode_patch(body, media_type)
+        try:
+            current = view.to_client(store.get(view.stored, route.namespace, route.name))
+        except ApiError as error:
+            if error.code != 404 or media_type != APPLY_PATCH or route.subresource is not None:
+                raise
+            # Server-side apply creates what does not exist yet.
+            created = store.create(view.stored, view.from_client(document), route.namespace)
+            self._send_json(200, view.to_client(created))
+            return
+        patched = apply_patch_document(route.kind, current, document, media_type)
+        replaced = store.replace(view.stored, route.namespace, route.name, view.from_client(patched), route.subresource)
         self._send_json(200, view.to_client(replaced))
 
     def _delete(self, route: ResourceRoute, query: dict[str, str], body: bytes) -> None:

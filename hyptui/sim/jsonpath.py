@@ -82,12 +82,26 @@ def _key(name: str) -> Step:
     return lambda value: [value[name]] if isinstance(value, dict) and name in value else []
 
 
+def _keys(names: list[str]) -> Step:
+    steps = [_key(name) for name in names]
+
+    def walk(value: Any) -> list[Any]:
+        values = [value]
+        for step in steps:
+            values = [found for item in values for found in step(item)]
+        return values
+
+    return walk
+
+
 def _bracket(inner: str) -> Step:
     inner = inner.strip()
     if inner == "*":
         return _key("*")
     if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
-        return _key(inner[1:-1])
+        # kubectl reads ['a.b'] as .a.b, where `\.` is a literal dot: ['workspace\.jupyter\.org/created-by'] is one key
+        keys = [part.replace("\\.", ".") for part in re.split(r"(?<!\\)\.", inner[1:-1])]
+        return _keys(keys)
     if filter_match := _FILTER.fullmatch(inner):
         return _filter(filter_match.group(1), filter_match.group(2), filter_match.group(3))
     if re.fullmatch(r"-?\d*:-?\d*(:-?\d+)?|-?\d+", inner):

@@ -17,8 +17,25 @@ from hyptui.sim.clock import SimClock
 from hyptui.sim.controllers import build_controllers
 from hyptui.sim.hyperpod_nodes import hyperpod_node_name, make_node
 from hyptui.sim.logs import LogStore
+from hyptui.sim.spaces_seed import create_seed_space, create_space_templates
 from hyptui.sim.storage import ObjectStore
-from hyptui.sim.system_pods import SYSTEM_NAMESPACE, health_agent_pod, pod_suffix, running_system_pod
+from hyptui.sim.system_pods import (
+    INFERENCE_NAMESPACE,
+    SYSTEM_NAMESPACE,
+    health_agent_pod,
+    inference_operator_pod,
+    pod_suffix,
+    running_system_pod,
+)
+from hyptui.sim.task_governance import (
+    LEND_AND_BORROW,
+    LOWER_PRIORITY,
+    TALK_POLICY,
+    ComputeQuota,
+    InstanceQuota,
+    TaskGovernance,
+    apply_task_governance,
+)
 from hyptui.sim.training_operator import (
     DURATION_ANNOTATION,
     FAIL_AFTER_ANNOTATION,
@@ -54,6 +71,17 @@ class SeedJob:
     fail_count: int | None = None
 
 
+# The talk's cluster policy; each team is allocated two of the four ml.g5.12xlarge (the talk gives each team one, which
+# the replayed governance demo in the tests uses), so the seeded jobs fit: team A runs three 4-GPU pods, borrowing four
+# GPUs of team B's idle quota, while team B's evaluation job runs within its own.
+SEED_GOVERNANCE = TaskGovernance(
+    TALK_POLICY,
+    tuple(
+        ComputeQuota(team, (InstanceQuota("ml.g5.12xlarge", 2),), LEND_AND_BORROW, 100, LOWER_PRIORITY)
+        for team in TEAMS
+    ),
+)
+
 SEED_JOBS = (
     # Finished long ago: Completed.
     SeedJob("llama3-2-3b-sft", "team-a", timedelta(hours=5, minutes=30), timedelta(minutes=40)),
@@ -69,7 +97,8 @@ SEED_JOBS = (
     ),
     # The talk's job: 2 nodes x 4 processes, running for hours.
     SeedJob("llama3-1-8b-fsdp", "team-a", timedelta(hours=2), timedelta(hours=10), replicas=2),
-    # Asks for 8 GPUs on 4-GPU nodes: Pending with FailedScheduling.
+    # Asks for 2 x 8 GPUs, all of team B's quota and all it may borrow: Kueue keeps it queued (Suspended) while team A
+    # borrows; were it admitted, 8 GPUs per pod would not fit any 4-GPU node.
     SeedJob("llama3-3-70b-lora", "team-b", timedelta(minutes=40), timedelta(hours=8), replicas=2, gpus_per_pod=8),
     # Recovered from one fault already; the next one comes a few minutes into the demo.
     SeedJob(
@@ -98,8 +127,10 @@ def seed_cluster(store: ObjectStore, logs: LogStore, clock: SimClock, rng: rando
 
     travel_to(now - CLUSTER_AGE)
     _create_namespaces(store)
+    apply_task_governance(store, SEED_GOVERNANCE)
     nodes = _create_nodes(store, clock, rng)
     _create_system_pods(store, logs, clock, rng, nodes)
+    create_space_templates(store)
     # The same operators as the live cluster, so the seeded history is what they would have produced.
     controllers = build_controllers(store, logs, rng)
 
@@ -108,6 +139,8 @@ def seed_cluster(store: ObjectStore, logs: LogStore, clock: SimClock, rng: rando
             controller.tick(clock.now())
 
     try:
+        travel_to(now - HISTORY)
+        create_seed_space(store)  # the talk's pre-created space, running since the oldest job's day began
         pending = sorted(((now - job.starts_before_now, job) for job in SEED_JOBS), key=lambda entry: entry[0])
         tick = now - HISTORY
         while True:
@@ -122,6 +155,11 @@ def seed_cluster(store: ObjectStore, logs: LogStore, clock: SimClock, rng: rando
             if moment == now:
                 break
             tick += REPLAY_STEP
+        # Started with the cluster, but created after the replay so the replayed history (uids, resource versions)
+        # is what it was before the inference operator was simulated.
+        travel_to(now - CLUSTER_AGE)
+        cpu_nodes = [n for n in nodes if "nvidia.com/gpu" not in n["status"]["capacity"]]
+        store.create(PODS, inference_operator_pod(cpu_nodes[1], clock.now(), logs), INFERENCE_NAMESPACE)
     finally:
         for controller in controllers:
             controller.close()

@@ -20,9 +20,10 @@ from typing import Any
 
 import yaml
 
-from hyptui.kinds import NAMESPACES, NODES, PODS, ResourceKind
+from hyptui.kinds import CREATE_ONLY_KINDS, NAMESPACES, NODES, PODS, ResourceKind
 from hyptui.sim.clock import SimClock, rfc3339
 from hyptui.sim.errors import (
+    ApiError,
     already_exists,
     bad_request,
     conflict,
@@ -68,6 +69,8 @@ _SERVER_OWNED_METADATA = (
 )
 
 Listener = Callable[[str, ResourceKind, dict[str, Any]], None]
+# A mutating admission webhook: `hook(obj, namespace)` returns the object to create, or raises ApiError to refuse it.
+AdmissionHook = Callable[[dict[str, Any], str | None], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +186,7 @@ class ObjectStore:
         self._watch_queue_limit = watch_queue_limit
         self._watchers: list[Watcher] = []
         self._listeners: list[Listener] = []
+        self._admission: dict[str, list[AdmissionHook]] = {}  # kind key → hooks, in registration order
         self._undelivered: list[tuple[str, ResourceKind, dict[str, Any]]] = []
         self._delivery_lock = threading.Lock()
         # Seeded, so a replayed scenario produces the same uids and generated names (snapshots stay stable).
@@ -257,9 +261,26 @@ class ObjectStore:
 
         return unsubscribe
 
+    def admit(self, kind: ResourceKind, hook: AdmissionHook) -> Callable[[], None]:
+        """Run `hook` on every create of `kind` before it is stored, as the operators' webhooks do; for a create-only
+        kind (an aggregated API) the hooks' result is the answer and nothing is stored. Returns the unregistration."""
+        with self._lock:
+            self._admission.setdefault(kind.key, []).append(hook)
+
+        def withdraw() -> None:
+            with self._lock:
+                hooks = self._admission.get(kind.key, [])
+                if hook in hooks:
+                    hooks.remove(hook)
+
+        return withdraw
+
     # ---- writes
 
     def create(self, kind: ResourceKind, obj: dict[str, Any], namespace: str | None = None) -> dict[str, Any]:
+        obj = self._admitted(kind, obj, namespace)
+        if kind in CREATE_ONLY_KINDS:
+            return obj
         try:
             with self._lock:
                 return copy.deepcopy(self._create(kind, obj, namespace))
@@ -393,6 +414,22 @@ class ObjectStore:
             self._resource_version = newest
             self._history.clear()
             self._history_floor = newest
+
+    def _admitted(self, kind: ResourceKind, obj: Any, namespace: str | None) -> Any:
+        """Hooks run outside the store lock, so they may read the store (a template, a connection's workspace)."""
+        with self._lock:
+            hooks = list(self._admission.get(kind.key, ()))
+        if kind in CREATE_ONLY_KINDS and not hooks:
+            # The aggregated API server is not running: the real API server answers 503 for its group.
+            raise ApiError(503, "ServiceUnavailable", "the server is currently unable to handle the request")
+        if not hooks:
+            return obj
+        if not isinstance(obj, dict):
+            raise bad_request("the request body must be a JSON object")
+        admitted = copy.deepcopy(obj)
+        for hook in hooks:
+            admitted = hook(admitted, namespace)
+        return admitted
 
     # ---- internals (all called with self._lock held)
 

@@ -90,3 +90,44 @@ def health_agent_pod(node: dict, at: datetime, rng: random.Random, logs: LogStor
     line = f"Health monitoring started on {node['metadata']['name']}: GPU, NVLink, EFA and kernel log monitors"
     logs.append(SYSTEM_NAMESPACE, name, HEALTH_AGENT_CONTAINER, line, at)
     return pod
+
+
+INFERENCE_NAMESPACE = "hyperpod-inference-system"
+INFERENCE_OPERATOR_IMAGE = (
+    "905418368575.dkr.ecr.us-east-2.amazonaws.com/hyperpod-inference-operator:v3.0-20250731-171436"
+)
+INFERENCE_OPERATOR_LABELS = {
+    "app.kubernetes.io/name": "hyperpod-inference-operator",
+    "control-plane": "controller-manager",
+}
+INFERENCE_OPERATOR_CONTAINER = "manager"
+
+
+def inference_operator_pod(node: dict, at: datetime, logs: LogStore) -> dict:
+    """The inference operator's controller-manager pod (`hyp get-operator-logs` reads the first pod of its namespace),
+    with its startup lines. Its randomness comes from its own stream, so adding it leaves the rest of a seed alone."""
+    rng = random.Random("hyperpod-inference-operator")
+    name = f"hyperpod-inference-operator-controller-manager-{pod_suffix(rng, 10)}-{pod_suffix(rng, 5)}"
+    pod = running_system_pod(
+        name,
+        INFERENCE_NAMESPACE,
+        dict(INFERENCE_OPERATOR_LABELS),
+        INFERENCE_OPERATOR_CONTAINER,
+        INFERENCE_OPERATOR_IMAGE,
+        node,
+        at,
+        rng,
+        {"cpu": "100m", "memory": "256Mi"},
+    )
+    stamp = f"{at:%Y-%m-%dT%H:%M:%S.000}Z"
+    for line in (
+        "INFO\tsetup\tstarting manager",
+        'INFO\tcontroller-runtime.metrics\tStarting metrics server\t{"bindAddress": ":8443"}',
+        *(
+            f'INFO\tStarting Controller\t{{"controller": "{controller}"}}'
+            for controller in ("inferenceendpointconfig", "jumpstartmodel", "sagemakerendpointregistration")
+        ),
+        'INFO\tStarting workers\t{"controller": "inferenceendpointconfig", "worker count": 1}',
+    ):
+        logs.append(INFERENCE_NAMESPACE, name, INFERENCE_OPERATOR_CONTAINER, f"{stamp}\t{line}", at)
+    return pod

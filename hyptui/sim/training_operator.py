@@ -22,7 +22,6 @@ Kubeflow training operator HPTO descends from (`<Kind>Created`, `<Kind>Running`,
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import random
 from collections.abc import Callable
@@ -35,6 +34,21 @@ from hyptui.sim.clock import rfc3339, rfc3339_micro
 from hyptui.sim.errors import ApiError
 from hyptui.sim.events import EventRecorder, object_reference
 from hyptui.sim.hyperpod_nodes import NODE_HEALTH_LABEL, SCHEDULABLE, instance_id
+from hyptui.sim.kubelet import (
+    SCHEDULER_COMPONENT,
+    accept,
+    apply_pod_defaults,
+    bind,
+    container_ids,
+    node_ip,
+    pod_condition,
+    pod_ip_on,
+    pulled_message,
+    qos_class,
+    record_kubelet_event,
+    start,
+    unschedulable,
+)
 from hyptui.sim.log_monitoring import RuleVerdict, first_verdict, parse_rules
 from hyptui.sim.logs import LogStore
 from hyptui.sim.pod_placement import place_pod, pod_requests
@@ -61,8 +75,6 @@ OPERATOR_CONTAINER = "manager"
 MAIN_CONTAINER = "pytorch-job-container"
 
 OPERATOR_COMPONENT = "hyperpod-training-operator"  # chosen: HPTO's event source name is not published
-SCHEDULER_COMPONENT = "default-scheduler"
-KUBELET_COMPONENT = "kubelet"
 
 # Default for runPolicy.jobMaxRetryCount when unset: chosen (HPTO does not document one); a fault then fails the job.
 DEFAULT_MAX_RETRIES = 0
@@ -128,22 +140,6 @@ def set_condition(
         found.update(status=value, reason=reason, message=message, lastProbeTime=rfc3339(at))
 
 
-def _pod_condition(pod: dict, kind: str, value: str, at: datetime, reason: str = "", message: str = "") -> None:
-    conditions = pod.setdefault("status", {}).setdefault("conditions", [])
-    found = next((c for c in conditions if c.get("type") == kind), None)
-    if found is None:
-        found = {"type": kind, "status": value, "lastProbeTime": None, "lastTransitionTime": rfc3339(at)}
-        conditions.append(found)
-    elif found.get("status") != value:
-        found["lastTransitionTime"] = rfc3339(at)
-    found["status"] = value
-    for key, text in (("reason", reason), ("message", message)):
-        if text:
-            found[key] = text
-        else:
-            found.pop(key, None)
-
-
 def _main_container(pod_spec: dict) -> str:
     names = [c.get("name", "") for c in pod_spec.get("containers") or []]
     return MAIN_CONTAINER if MAIN_CONTAINER in names else names[0]
@@ -165,21 +161,6 @@ def _state(pod: dict) -> str:
     if "terminated" in state:
         return "terminated"
     return "accepted" if (pod.get("status") or {}).get("startTime") else "bound"
-
-
-def _qos_class(pod_spec: dict) -> str:
-    containers = pod_spec.get("containers") or []
-    requests_and_limits = []
-    for container in containers:
-        resources = container.get("resources") or {}
-        limits, requests = resources.get("limits") or {}, resources.get("requests") or {}
-        requests_and_limits.append((limits, {**limits, **requests}))
-    if not any(r.get(k) or lim.get(k) for lim, r in requests_and_limits for k in ("cpu", "memory")):
-        return "BestEffort"
-    guaranteed = all(
-        lim.get(k) and str(lim.get(k)) == str(r.get(k)) for lim, r in requests_and_limits for k in ("cpu", "memory")
-    )
-    return "Guaranteed" if guaranteed else "Burstable"
 
 
 def _nproc_per_node(job: dict, pod_spec: dict) -> int:
@@ -238,10 +219,6 @@ def _owner_reference(job: dict) -> dict:
         "controller": True,
         "blockOwnerDeletion": True,
     }
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class TrainingOperator:
@@ -353,18 +330,7 @@ class _JobReconciler:
         self.events.record(self.job, HYPERPOD_PYTORCH_JOBS, event_type, reason, message, at, OPERATOR_COMPONENT)
 
     def _kubelet_event(self, pod: dict, reason: str, message: str, at: datetime, event_type: str = "Normal") -> None:
-        container = _main_container(pod["spec"])
-        self.events.record(
-            pod,
-            PODS,
-            event_type,
-            reason,
-            message,
-            at,
-            KUBELET_COMPONENT,
-            host=pod["spec"].get("nodeName", ""),
-            field_path=f"spec.containers{{{container}}}",
-        )
+        record_kubelet_event(self.events, pod, _main_container(pod["spec"]), reason, message, at, event_type)
 
     def _pods(self) -> list[dict | None]:
         return [self.cluster.get((self.namespace, r.name)) for r in self.replicas]
@@ -493,32 +459,7 @@ class _JobReconciler:
     def _pod_manifest(self, replica: _Replica) -> dict:
         template_metadata = replica.template.get("metadata") or {}
         spec = copy.deepcopy(replica.template.get("spec") or {})
-        spec.setdefault("restartPolicy", "OnFailure")  # chosen: the operator restarts failed runs in place
-        spec.setdefault("schedulerName", SCHEDULER_COMPONENT)
-        spec.setdefault("serviceAccountName", "default")
-        spec.setdefault("terminationGracePeriodSeconds", 30)
-        spec.setdefault("dnsPolicy", "ClusterFirst")
-        spec.setdefault("securityContext", {})
-        spec.setdefault(
-            "tolerations",
-            [
-                {
-                    "key": f"node.kubernetes.io/{taint}",
-                    "operator": "Exists",
-                    "effect": "NoExecute",
-                    "tolerationSeconds": 300,
-                }
-                for taint in ("not-ready", "unreachable")
-            ],
-        )
-        for container in spec.get("containers") or []:
-            image = container.get("image", "")
-            container.setdefault("imagePullPolicy", "Always" if image.endswith(":latest") else "IfNotPresent")
-            container.setdefault("terminationMessagePath", "/dev/termination-log")
-            container.setdefault("terminationMessagePolicy", "File")
-            resources = container.setdefault("resources", {})
-            if resources.get("limits"):
-                resources["requests"] = {**resources["limits"], **(resources.get("requests") or {})}
+        apply_pod_defaults(spec, "OnFailure")  # chosen: the operator restarts failed runs in place
         labels = {
             **(template_metadata.get("labels") or {}),
             HPJOB_LABEL: self.name,
@@ -539,7 +480,7 @@ class _JobReconciler:
             "kind": "Pod",
             "metadata": metadata,
             "spec": spec,
-            "status": {"phase": "Pending", "qosClass": _qos_class(spec)},
+            "status": {"phase": "Pending", "qosClass": qos_class(spec)},
         }
 
     # ---- transitions
@@ -632,101 +573,29 @@ class _JobReconciler:
         placement = place_pod(pod, self.nodes, list(self.cluster.values()))
         if placement.node_name is None:
             self.op._scheduling_attempts[pod["metadata"]["uid"]] = at
-
-            def unschedulable(p: dict) -> None:
-                _pod_condition(p, "PodScheduled", _FALSE, at, "Unschedulable", placement.message)
-
-            pod = self._update_pod(pod, unschedulable)
+            pod = self._update_pod(pod, unschedulable(placement.message, at))
             self.events.record(pod, PODS, "Warning", "FailedScheduling", placement.message, at, SCHEDULER_COMPONENT)
             return
         node = placement.node_name
-
-        def bind(p: dict) -> None:
-            p["spec"]["nodeName"] = node
-            _pod_condition(p, "PodScheduled", _TRUE, at)
-
-        pod = self._update_pod(pod, bind)
+        pod = self._update_pod(pod, bind(node, at))
         self.op._scheduling_attempts.pop(pod["metadata"]["uid"], None)
         message = f"Successfully assigned {self.namespace}/{name} to {node}"
         self.events.record(pod, PODS, "Normal", "Scheduled", message, at, SCHEDULER_COMPONENT)
 
     # -- kubelet
 
-    def _node_ip(self, node_name: str) -> str:
-        node = next((n for n in self.nodes if n["metadata"]["name"] == node_name), {})
-        addresses = (node.get("status") or {}).get("addresses") or []
-        return next((a["address"] for a in addresses if a.get("type") == "InternalIP"), "10.1.0.10")
-
     def _accept(self, pod: dict, at: datetime) -> None:
-        host_ip = self._node_ip(pod["spec"]["nodeName"])
-        # The VPC CNI hands pods secondary addresses from the node's subnet.
-        prefix = ".".join(host_ip.split(".")[:2])
-        pod_ip = f"{prefix}.{self.op._rng.randint(0, 255)}.{self.op._rng.randint(2, 254)}"
-        waiting = [c["name"] for c in pod["spec"]["containers"]]
-
-        def accept(p: dict) -> None:
-            status = p["status"]
-            status.update(
-                hostIP=host_ip,
-                hostIPs=[{"ip": host_ip}],
-                podIP=pod_ip,
-                podIPs=[{"ip": pod_ip}],
-                startTime=rfc3339(at),
-            )
-            _pod_condition(p, "PodReadyToStartContainers", _TRUE, at)
-            _pod_condition(p, "Initialized", _TRUE, at)
-            not_ready = f"containers with unready status: [{' '.join(waiting)}]"
-            _pod_condition(p, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
-            _pod_condition(p, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
-            _sort_pod_conditions(p)
-            status["containerStatuses"] = [
-                {
-                    "name": c["name"],
-                    "image": c.get("image", ""),
-                    "imageID": "",
-                    "ready": False,
-                    "restartCount": 0,
-                    "started": False,
-                    "state": {"waiting": {"reason": "ContainerCreating"}},
-                    "lastState": {},
-                }
-                for c in p["spec"]["containers"]
-            ]
-
-        pod = self._update_pod(pod, accept)
+        host_ip = node_ip(self.nodes, pod["spec"]["nodeName"])
+        pod = self._update_pod(pod, accept(host_ip, pod_ip_on(host_ip, self.op._rng), at))
         image = next(c.get("image", "") for c in pod["spec"]["containers"] if c["name"] == _main_container(pod["spec"]))
         self._kubelet_event(pod, "Pulling", f'Pulling image "{image}"', at)
 
     def _start(self, pod: dict, at: datetime) -> None:
         pulled = self._pull_seconds_for(pod)
-        containers = pod["spec"]["containers"]
-        container_ids = {c["name"]: f"containerd://{self.op._rng.getrandbits(256):064x}" for c in containers}
-
-        def start(p: dict) -> None:
-            for status in p["status"]["containerStatuses"]:
-                image = status["image"]
-                status.update(
-                    imageID=f"{image.split(':')[0]}@sha256:{_digest(image)}",
-                    containerID=container_ids[status["name"]],
-                    ready=True,
-                    started=True,
-                    state={"running": {"startedAt": rfc3339(at)}},
-                )
-            p["status"]["phase"] = "Running"
-            _pod_condition(p, "Ready", _TRUE, at)
-            _pod_condition(p, "ContainersReady", _TRUE, at)
-
-        pod = self._update_pod(pod, start)
+        pod = self._update_pod(pod, start(container_ids(pod, self.op._rng), at))
         main = _main_container(pod["spec"])
-        image = next(c.get("image", "") for c in containers if c["name"] == main)
-        size = 4_000_000_000 + int(_digest(image)[:8], 16) % 6_000_000_000
-        self._kubelet_event(
-            pod,
-            "Pulled",
-            f'Successfully pulled image "{image}" in {pulled}s ({pulled}s including waiting). '
-            f"Image size: {size} bytes.",
-            at,
-        )
+        image = next(c.get("image", "") for c in pod["spec"]["containers"] if c["name"] == main)
+        self._kubelet_event(pod, "Pulled", pulled_message(image, pulled), at)
         self._kubelet_event(pod, "Created", f"Created container: {main}", at)
         self._kubelet_event(pod, "Started", f"Started container {main}", at)
         if pod["metadata"]["name"] == self.replicas[0].name:
@@ -1040,8 +909,8 @@ class _JobReconciler:
                 status["state"] = {"running": {"startedAt": rfc3339(at)}}
                 status["restartCount"] = int(status.get("restartCount") or 0) + 1
                 status.update(ready=True, started=True)
-            _pod_condition(p, "Ready", _TRUE, at)
-            _pod_condition(p, "ContainersReady", _TRUE, at)
+            pod_condition(p, "Ready", _TRUE, at)
+            pod_condition(p, "ContainersReady", _TRUE, at)
 
         pod = self._update_pod(pod, restart)
         image = next(c.get("image", "") for c in pod["spec"]["containers"] if c["name"] == container)
@@ -1072,9 +941,6 @@ class _JobReconciler:
                 self.cluster.pop((self.namespace, pod["metadata"]["name"]), None)
 
 
-_CONDITION_ORDER = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
-
-
 def _finished(condition: str, reason: str, message: str, at: datetime) -> Callable[[dict], None]:
     """The job's end: the running conditions turn False and `condition` (Completed or Failed) becomes the last True."""
 
@@ -1085,13 +951,6 @@ def _finished(condition: str, reason: str, message: str, at: datetime) -> Callab
         status["completionTime"] = rfc3339(at)
 
     return finish
-
-
-def _sort_pod_conditions(pod: dict) -> None:
-    """The kubelet lists pod conditions in this order; kubectl describe shows them as listed."""
-    pod["status"]["conditions"].sort(
-        key=lambda c: _CONDITION_ORDER.index(c["type"]) if c["type"] in _CONDITION_ORDER else len(_CONDITION_ORDER)
-    )
 
 
 def _terminate(at: datetime, exit_code: int, reason: str) -> Callable[[dict], None]:
@@ -1111,8 +970,8 @@ def _terminate(at: datetime, exit_code: int, reason: str) -> Callable[[dict], No
         not_ready = (
             f"containers with unready status: [{' '.join(s['name'] for s in pod['status']['containerStatuses'])}]"
         )
-        _pod_condition(pod, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
-        _pod_condition(pod, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
+        pod_condition(pod, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
+        pod_condition(pod, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
 
     return terminate
 
@@ -1123,8 +982,8 @@ def _finish_pod(phase: str, at: datetime) -> Callable[[dict], None]:
     def finish(pod: dict) -> None:
         pod["status"]["phase"] = phase
         reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
-        _pod_condition(pod, "PodReadyToStartContainers", _FALSE, at)
-        _pod_condition(pod, "Ready", _FALSE, at, reason)
-        _pod_condition(pod, "ContainersReady", _FALSE, at, reason)
+        pod_condition(pod, "PodReadyToStartContainers", _FALSE, at)
+        pod_condition(pod, "Ready", _FALSE, at, reason)
+        pod_condition(pod, "ContainersReady", _FALSE, at, reason)
 
     return finish

@@ -118,7 +118,7 @@ def _top_level_fields(kind: ResourceKind) -> frozenset[str]:
         return _CORE_EVENT_FIELDS
     if kind.group == "events.k8s.io":
         return _EVENTS_V1_FIELDS
-    return _TOP_LEVEL_FIELDS
+    return _TOP_LEVEL_FIELDS | frozenset(kind.extra_fields)
 
 
 def _strict_error(kind: ResourceKind, detail: str, patch: bool) -> ApiError:

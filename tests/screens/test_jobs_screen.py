@@ -12,6 +12,7 @@ from hyptui.screens.jobs import JobsScreen
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.sim.errors import ApiError
+from tests.job_manifests import cpu_job
 from tests.screens.helpers import cell, cluster_job_keys, make_app, settle, table_keys, wait_until, widget_text
 
 
@@ -45,35 +46,6 @@ async def test_a_job_created_through_the_client_appears(frozen_cluster, kubeconf
             body,
         )
         await wait_until(pilot, lambda: f"{namespace}/smoke-test-job" in table_keys(app), "the new job's row")
-
-
-def cpu_job(name: str, namespace: str = "hyperpod-ns-team-b") -> dict:
-    """A one-pod job that fits on a free ml.t3.medium whatever the seed jobs hold."""
-    container = {
-        "name": "pytorch-job-container",
-        "image": "public.ecr.aws/docker/library/python:3.12",
-        "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}},
-    }
-    return {
-        "apiVersion": HYPERPOD_PYTORCH_JOBS.api_version,
-        "kind": HYPERPOD_PYTORCH_JOBS.kind,
-        "metadata": {"name": name, "namespace": namespace},
-        "spec": {
-            "nprocPerNode": "1",
-            "replicaSpecs": [
-                {
-                    "name": "pod",
-                    "replicas": 1,
-                    "template": {
-                        "spec": {
-                            "nodeSelector": {"node.kubernetes.io/instance-type": "ml.t3.medium"},
-                            "containers": [container],
-                        }
-                    },
-                }
-            ],
-        },
-    }
 
 
 async def test_status_changes_show_up_live(frozen_cluster, kubeconfig: Path) -> None:

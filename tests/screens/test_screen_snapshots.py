@@ -151,7 +151,7 @@ def test_theme_snapshots(take, theme: str) -> None:
 
 
 def test_problems_snapshot(take) -> None:
-    assert take((150, 16), lambda pilot, cluster: open_section(pilot, cluster, "exclamation_mark", ProblemsScreen, 3))
+    assert take((150, 16), lambda pilot, cluster: open_section(pilot, cluster, "exclamation_mark", ProblemsScreen, 2))
 
 
 def test_events_snapshot(take, snapshot_cluster) -> None:

@@ -105,8 +105,13 @@ def test_openapi_names_every_kind_with_field_validation(cluster: RunningApiServe
     assert set(index["paths"]) == {
         "api/v1",
         "apis/sagemaker.amazonaws.com/v1",
+        "apis/kueue.x-k8s.io/v1beta2",
+        "apis/kueue.x-k8s.io/v1beta1",
         "apis/events.k8s.io/v1",
         "apis/apiextensions.k8s.io/v1",
+        "apis/workspace.jupyter.org/v1alpha1",
+        "apis/connection.workspace.jupyter.org/v1alpha1",
+        "apis/inference.sagemaker.aws.amazon.com/v1",
     }
     code, document = get_json(cluster, index["paths"]["apis/sagemaker.amazonaws.com/v1"]["serverRelativeURL"])
     assert code == 200
@@ -126,8 +131,20 @@ def test_openapi_names_every_kind_with_field_validation(cluster: RunningApiServe
 def test_custom_resource_definitions_are_listed_read_only(cluster: RunningApiServer) -> None:
     crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
     _, listing = get_json(cluster, crds)
-    (crd,) = listing["items"]
-    assert crd["metadata"]["name"] == "hyperpodpytorchjobs.sagemaker.amazonaws.com"
+    assert [item["metadata"]["name"] for item in listing["items"]] == [
+        "clusterqueues.kueue.x-k8s.io",
+        "hyperpodpytorchjobs.sagemaker.amazonaws.com",
+        "inferenceendpointconfigs.inference.sagemaker.aws.amazon.com",
+        "jumpstartmodels.inference.sagemaker.aws.amazon.com",
+        "localqueues.kueue.x-k8s.io",
+        "resourceflavors.kueue.x-k8s.io",
+        "sagemakerendpointregistrations.inference.sagemaker.aws.amazon.com",
+        "workloadpriorityclasses.kueue.x-k8s.io",
+        "workloads.kueue.x-k8s.io",
+        "workspaces.workspace.jupyter.org",
+        "workspacetemplates.workspace.jupyter.org",
+    ]
+    crd = listing["items"][1]
     assert crd["spec"]["names"]["shortNames"] == ["hpjob"]
     (version,) = crd["spec"]["versions"]
     assert version["subresources"] == {"status": {}}

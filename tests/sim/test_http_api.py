@@ -139,6 +139,10 @@ def test_aggregated_discovery_when_asked(cluster: RunningApiServer) -> None:
     assert document["kind"] == "APIGroupDiscoveryList"
     assert [item["metadata"]["name"] for item in document["items"]] == [
         GROUP,
+        "kueue.x-k8s.io",
+        "workspace.jupyter.org",
+        "inference.sagemaker.aws.amazon.com",
+        "connection.workspace.jupyter.org",
         "events.k8s.io",
         "apiextensions.k8s.io",
     ]

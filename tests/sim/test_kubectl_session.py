@@ -248,8 +248,18 @@ qwen              5m30s
         "team        qwen              5m30s   ",
     ]
     assert output(kubectl("get", "crd")) == table("""
-NAME                                          CREATED AT
-hyperpodpytorchjobs.sagemaker.amazonaws.com   2025-01-01T00:00:00Z
+NAME                                                                CREATED AT
+clusterqueues.kueue.x-k8s.io                                        2025-01-01T00:00:00Z
+hyperpodpytorchjobs.sagemaker.amazonaws.com                         2025-01-01T00:00:00Z
+inferenceendpointconfigs.inference.sagemaker.aws.amazon.com         2025-01-01T00:00:00Z
+jumpstartmodels.inference.sagemaker.aws.amazon.com                  2025-01-01T00:00:00Z
+localqueues.kueue.x-k8s.io                                          2025-01-01T00:00:00Z
+resourceflavors.kueue.x-k8s.io                                      2025-01-01T00:00:00Z
+sagemakerendpointregistrations.inference.sagemaker.aws.amazon.com   2025-01-01T00:00:00Z
+workloadpriorityclasses.kueue.x-k8s.io                              2025-01-01T00:00:00Z
+workloads.kueue.x-k8s.io                                            2025-01-01T00:00:00Z
+workspaces.workspace.jupyter.org                                    2025-01-01T00:00:00Z
+workspacetemplates.workspace.jupyter.org                            2025-01-01T00:00:00Z
 """)
 
 

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.kinds import CLUSTER_QUEUES, EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS, WORKLOADS
 from hyptui.sim.clock import SimClock
 from hyptui.sim.logs import LogStore
 from hyptui.sim.seed import CLUSTER_NAME, seed_cluster
@@ -79,7 +79,7 @@ def test_jobs_show_every_state_at_once() -> None:
         "llama3-2-3b-sft": "Completed",
         "mistral-7b-dpo": "Failed",
         "llama3-1-8b-fsdp": "Running",
-        "llama3-3-70b-lora": "Created",
+        "llama3-3-70b-lora": "Suspended",
         "qwen3-4b-thinking-fsdp": "Running",
         "llama3-1-8b-eval": "Created",
     }
@@ -116,21 +116,24 @@ def test_the_just_submitted_job_moves_within_the_first_minutes_of_a_demo() -> No
     assert running_at <= 60 and completed_at <= 6 * 60
 
 
-def test_the_big_job_is_pending_for_gpus() -> None:
+def test_the_big_job_waits_in_its_queue_while_team_a_borrows() -> None:
     store = seeded().store
-    pods = store.list(PODS, TEAM_B, label_selector="HPJob=llama3-3-70b-lora")[0]
-    assert [p["status"]["phase"] for p in pods] == ["Pending", "Pending"]
-    events = store.list(
-        EVENTS, TEAM_B, field_selector="involvedObject.name=llama3-3-70b-lora-pod-0,reason=FailedScheduling"
+    assert store.list(PODS, TEAM_B, label_selector="HPJob=llama3-3-70b-lora")[0] == []
+    job = store.get(HYPERPOD_PYTORCH_JOBS, TEAM_B, "llama3-3-70b-lora")
+    assert job["spec"]["runPolicy"]["suspend"] is True
+    [workload] = [w for w in store.list(WORKLOADS, TEAM_B)[0] if "70b" in w["metadata"]["name"]]
+    [reserved] = [c for c in workload["status"]["conditions"] if c["type"] == "QuotaReserved"]
+    assert (reserved["status"], reserved["reason"]) == ("False", "Pending")
+    assert reserved["message"].startswith("couldn't assign flavors to pod set pod: ")
+    assert (
+        "insufficient unused quota for nvidia.com/gpu in flavor ml.g5.12xlarge, 16 more needed" in reserved["message"]
     )
-    # The message changes as other jobs take GPUs, and each distinct message is its own event, as with client-go.
-    event = max(events[0], key=lambda e: e["lastTimestamp"])
-    assert event["lastTimestamp"] == "2025-12-02T17:30:00Z"
-    assert event["type"] == "Warning"
-    assert event["message"].startswith("0/10 nodes are available: ")
-    assert "Insufficient nvidia.com/gpu" in event["message"]
-    assert "6 node(s) didn't match Pod's node affinity/selector" in event["message"]
-    assert event["count"] > 1
+    team_a = store.get(CLUSTER_QUEUES, None, "hyperpod-ns-team-a-clusterqueue")["status"]
+    [flavor] = team_a["flavorsUsage"]
+    gpus = next(r for r in flavor["resources"] if r["name"] == "nvidia.com/gpu")
+    assert (flavor["name"], gpus["total"], gpus["borrowed"]) == ("ml.g5.12xlarge", "12", "4")
+    team_b = store.get(CLUSTER_QUEUES, None, "hyperpod-ns-team-b-clusterqueue")["status"]
+    assert (team_b["pendingWorkloads"], team_b["admittedWorkloads"]) == (1, 1)
 
 
 def test_event_timestamps_never_run_backwards() -> None:

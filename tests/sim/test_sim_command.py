@@ -89,8 +89,14 @@ def test_a_bad_seed_file_names_every_problem_and_loads_nothing(tmp_path: Path) -
         seed_from_file(cluster, seed)
     problems = error.value.problems
     assert problems[:3] == [
-        "document 2: kind: v1 Widget is not served (served: sagemaker.amazonaws.com/v1 HyperPodPyTorchJob, v1 Event, "
-        "v1 Namespace, v1 Node, v1 Pod)",
+        "document 2: kind: v1 Widget is not served (served: "
+        "inference.sagemaker.aws.amazon.com/v1 InferenceEndpointConfig, "
+        "inference.sagemaker.aws.amazon.com/v1 JumpStartModel, "
+        "inference.sagemaker.aws.amazon.com/v1 SageMakerEndpointRegistration, kueue.x-k8s.io/v1beta2 ClusterQueue, "
+        "kueue.x-k8s.io/v1beta2 LocalQueue, kueue.x-k8s.io/v1beta2 ResourceFlavor, kueue.x-k8s.io/v1beta2 Workload, "
+        "kueue.x-k8s.io/v1beta2 WorkloadPriorityClass, sagemaker.amazonaws.com/v1 HyperPodPyTorchJob, v1 Event, "
+        "v1 Namespace, v1 Node, v1 Pod, workspace.jupyter.org/v1alpha1 Workspace, "
+        "workspace.jupyter.org/v1alpha1 WorkspaceTemplate)",
         "document 3, item 1: metadata.name: Required value",
         "document 3, item 2: must be an object with apiVersion, kind and metadata",
     ]
@@ -206,8 +212,14 @@ def test_sim_refuses_a_bad_seed(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines()[:2] == [
         f"hyptui sim: bad seed file {seed}:",
-        "  document 2: kind: v1 Widget is not served (served: sagemaker.amazonaws.com/v1 HyperPodPyTorchJob, "
-        "v1 Event, v1 Namespace, v1 Node, v1 Pod)",
+        "  document 2: kind: v1 Widget is not served (served: "
+        "inference.sagemaker.aws.amazon.com/v1 InferenceEndpointConfig, "
+        "inference.sagemaker.aws.amazon.com/v1 JumpStartModel, "
+        "inference.sagemaker.aws.amazon.com/v1 SageMakerEndpointRegistration, kueue.x-k8s.io/v1beta2 ClusterQueue, "
+        "kueue.x-k8s.io/v1beta2 LocalQueue, kueue.x-k8s.io/v1beta2 ResourceFlavor, kueue.x-k8s.io/v1beta2 Workload, "
+        "kueue.x-k8s.io/v1beta2 WorkloadPriorityClass, sagemaker.amazonaws.com/v1 HyperPodPyTorchJob, v1 Event, "
+        "v1 Namespace, v1 Node, v1 Pod, workspace.jupyter.org/v1alpha1 Workspace, "
+        "workspace.jupyter.org/v1alpha1 WorkspaceTemplate)",
     ]
     assert not (tmp_path / "kc").exists()
 
