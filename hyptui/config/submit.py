@@ -13,27 +13,8 @@ from hyptui.config.capacity import CapacityError
 from hyptui.config.config_file import ConfigDocument
 from hyptui.config.render import RenderError, RunRecord, parse_manifest, render, submission_object, write_run
 from hyptui.config.validation import FieldMessage, hyp_messages
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, ResourceKind
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, ResourceKind
 
-INFERENCE_GROUP = "inference.sagemaker.aws.amazon.com"
-INFERENCE_ENDPOINT_CONFIGS = ResourceKind(
-    key="inferenceendpointconfigs",
-    group=INFERENCE_GROUP,
-    version="v1",
-    plural="inferenceendpointconfigs",
-    kind="InferenceEndpointConfig",
-    namespaced=True,
-    singular="inferenceendpointconfig",
-)
-JUMPSTART_MODELS = ResourceKind(
-    key="jumpstartmodels",
-    group=INFERENCE_GROUP,
-    version="v1",
-    plural="jumpstartmodels",
-    kind="JumpStartModel",
-    namespaced=True,
-    singular="jumpstartmodel",
-)
 SUBMITTED_KINDS = {k.kind: k for k in (HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS)}
 
 

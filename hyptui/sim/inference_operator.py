@@ -57,6 +57,7 @@ from hyptui.sim.kubelet import (
     unschedulable,
 )
 from hyptui.sim.logs import LogStore
+from hyptui.sim.operator_log import controller_log_line
 from hyptui.sim.pod_placement import node_allocatable, parse_quantity, place_pod
 from hyptui.sim.storage import ObjectStore
 from hyptui.sim.system_pods import INFERENCE_NAMESPACE, INFERENCE_OPERATOR_CONTAINER
@@ -182,17 +183,7 @@ class InferenceOperator:
         """A controller-runtime line in the operator pod's log (what `hyp get-operator-logs` shows)."""
         if self._operator_pod is None:
             return
-        name, namespace = obj["metadata"]["name"], obj["metadata"]["namespace"]
-        context = {
-            "controller": kind.singular,
-            "controllerGroup": kind.group,
-            "controllerKind": kind.kind,
-            kind.kind: {"name": name, "namespace": namespace},
-            "namespace": namespace,
-            "name": name,
-            **fields,
-        }
-        line = f"{at:%Y-%m-%dT%H:%M:%S.%f}"[:-3] + f"Z\tINFO\t{message}\t{json.dumps(context)}"
+        line = controller_log_line(at, message, kind, obj, **fields)
         self._logs.append(*self._operator_pod, INFERENCE_OPERATOR_CONTAINER, line, at)
 
 

@@ -22,7 +22,6 @@ Kubeflow training operator HPTO descends from (`<Kind>Created`, `<Kind>Running`,
 from __future__ import annotations
 
 import copy
-import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ from hyptui.sim.kubelet import (
 )
 from hyptui.sim.log_monitoring import RuleVerdict, first_verdict, parse_rules
 from hyptui.sim.logs import LogStore
+from hyptui.sim.operator_log import controller_log_line
 from hyptui.sim.pod_placement import place_pod, pod_requests
 from hyptui.sim.storage import ObjectStore
 from hyptui.sim.training_logs import MASTER_PORT, TrainingRun, steps_for_duration
@@ -270,17 +270,7 @@ class TrainingOperator:
         """A controller-runtime style line in the operator pod's log (what `hyp get-operator-logs` shows)."""
         if self._operator_pod is None:
             return
-        name, namespace = job["metadata"]["name"], job["metadata"]["namespace"]
-        context = {
-            "controller": "hyperpodpytorchjob",
-            "controllerGroup": HYPERPOD_PYTORCH_JOBS.group,
-            "controllerKind": _KIND,
-            _KIND: {"name": name, "namespace": namespace},
-            "namespace": namespace,
-            "name": name,
-            **fields,
-        }
-        line = f"{at:%Y-%m-%dT%H:%M:%S.%f}"[:-3] + f"Z\tINFO\t{message}\t{json.dumps(context)}"
+        line = controller_log_line(at, message, HYPERPOD_PYTORCH_JOBS, job, **fields)
         self._logs.append(*self._operator_pod, OPERATOR_CONTAINER, line, at)
 
 
