@@ -44,7 +44,7 @@ class ConnectionBar(Static):
             label, component = _PHASE_LABEL[phase]
             text.append(" · ")
             text.append(label, style=self.get_component_rich_style(component, partial=True))
-            errors = [s.error for s in state.watches.values() if s.error]
+            errors = [s.error for s in state.watches.values() if s.error and s.phase is not WatchPhase.ABSENT]
             if errors and phase is not WatchPhase.LIVE:
                 text.append(f"  {errors[0]}", style="dim")
         self.update(text)

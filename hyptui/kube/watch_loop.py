@@ -7,6 +7,7 @@ import importlib
 import json
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from hyptui.kinds import ResourceKind
@@ -52,7 +53,14 @@ class WatchLoop:
     ) -> None:
         self._api = api
         self._kind = kind
-        self._path = kind.collection_path(namespace if kind.namespaced else None)
+        self._namespace = namespace if kind.namespaced else None
+        # The storage version first, then older ones the kind is also served at (a cluster with an older add-on
+        # only serves those); objects read at an older version are converted to the storage shape.
+        self._versions: list[tuple[str, Callable[[dict], dict] | None]] = [(kind.version, None)]
+        self._versions += [(served.version, served.to_storage) for served in kind.served_versions]
+        self._version_index = 0
+        self._to_storage: Callable[[dict], dict] | None = None
+        self._path = kind.collection_path(self._namespace)
         self._dispatch = dispatch
         self._backoff = backoff or Backoff()
         self._watch_timeout = watch_timeout
@@ -72,7 +80,17 @@ class WatchLoop:
             try:
                 if resource_version is None:
                     self._set_phase(WatchPhase.SYNCING)
-                    resource_version = await self._list()
+                    try:
+                        resource_version = await self._list()
+                    except ApiRequestError as error:
+                        if error.status != 404:
+                            raise
+                        if not self._next_version():
+                            self._set_phase(
+                                WatchPhase.ABSENT, f"the cluster does not serve {self._kind.qualified_plural}"
+                            )
+                            return
+                        continue
                 self._set_phase(WatchPhase.LIVE)
                 resource_version = await self._watch(resource_version)
                 self._backoff.reset()
@@ -85,6 +103,15 @@ class WatchLoop:
                 await self._wait_after(str(error))
             except (OSError, TimeoutError, ValueError, client_errors) as error:
                 await self._wait_after(_describe(error))
+
+    def _next_version(self) -> bool:
+        """Move on to the next older served version; False when there is none left to try."""
+        if self._version_index + 1 >= len(self._versions):
+            return False
+        self._version_index += 1
+        version, self._to_storage = self._versions[self._version_index]
+        self._path = replace(self._kind, version=version).collection_path(self._namespace)
+        return True
 
     async def _wait_after(self, message: str) -> None:
         self._set_phase(WatchPhase.RECONNECTING, message)
@@ -105,6 +132,8 @@ class WatchLoop:
         for item in items:  # lists omit kind/apiVersion on items; screens that render YAML want them back
             item.setdefault("kind", self._kind.kind)
             item.setdefault("apiVersion", self._kind.api_version)
+        if self._to_storage is not None:
+            items = [self._to_storage(item) for item in items]
         self._dispatch(ListLoaded(self._kind.key, tuple(items), resource_version))
         return resource_version
 
@@ -125,6 +154,8 @@ class WatchLoop:
                 if obj.get("code") == 410:
                     raise Expired
                 raise ApiRequestError(int(obj.get("code") or 500), str(obj.get("reason")), str(obj.get("message")))
+            if self._to_storage is not None and kind != "BOOKMARK":
+                obj = self._to_storage(obj)
             self._dispatch(WatchEvent(self._kind.key, kind, obj))
             resource_version = str((obj.get("metadata") or {}).get("resourceVersion") or resource_version)
         return resource_version

@@ -67,6 +67,7 @@ class WatchPhase(StrEnum):
     LIVE = "live"
     RECONNECTING = "reconnecting"
     FAILED = "failed"
+    ABSENT = "absent"  # the cluster does not serve this kind (its add-on is not installed): nothing to watch
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,3 +149,48 @@ async def test_a_bad_kubeconfig_becomes_a_notice_naming_the_file(tmp_path: Path)
     await KubeGateway(KubeTarget(kubeconfig=missing), store.dispatch).run()
     store.flush()
     assert str(missing) in (store.state.notice or "")
+
+
+async def test_an_older_served_version_is_watched_and_converted_and_a_missing_kind_is_absent(
+    object_store: ObjectStore, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, ServedVersion
+    from hyptui.kueue_versions import cluster_queue_to_v1beta1, cluster_queue_to_v1beta2
+
+    object_store.create(CLUSTER_QUEUES, {"metadata": {"name": "team-a"}, "spec": {"cohortName": "shared-pool"}})
+    server = ApiServer(object_store, LogStore())
+    server.start()
+    # As if the cluster's Kueue were older than the version hyptui prefers: only v1beta1 answers.
+    unserved_first = replace(
+        CLUSTER_QUEUES,
+        version="v1",
+        served_versions=(ServedVersion("v1beta1", cluster_queue_to_v1beta2, cluster_queue_to_v1beta1),),
+    )
+    not_installed = replace(HYPERPOD_PYTORCH_JOBS, group="not-installed.example.com")
+    store = Store(reduce_many, EMPTY_STATE)
+    kubeconfig = write_sim_kubeconfig(tmp_path / "kubeconfig", server.url)
+    gateway = KubeGateway(KubeTarget(kubeconfig=kubeconfig), store.dispatch, kinds=(unserved_first, not_installed))
+    task = asyncio.create_task(gateway.run())
+    try:
+        await wait_for(
+            store, lambda s: ("", "team-a") in s.collection(CLUSTER_QUEUES.key).objects, "the queue, read at v1beta1"
+        )
+        queue = store.state.collection(CLUSTER_QUEUES.key).objects[("", "team-a")]
+        assert queue.raw["spec"] == {"cohortName": "shared-pool"}  # converted back from v1beta1's `cohort`
+        await wait_for(
+            store,
+            lambda s: (
+                s.watches.get(not_installed.key) is not None and s.watches[not_installed.key].phase is WatchPhase.ABSENT
+            ),
+            "the missing kind to be absent",
+        )
+        assert (
+            "does not serve hyperpodpytorchjobs.not-installed.example.com"
+            in store.state.watches[not_installed.key].error
+        )
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        server.stop()
