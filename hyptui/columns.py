@@ -89,3 +89,13 @@ EVENT_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("count", "COUNT", 5, priority=2),
     ColumnSpec("message", "MESSAGE", 30, priority=1, flex_max=200),
 )
+
+WORKLOAD_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("job", "JOB", 24, flex_max=40),
+    ColumnSpec("namespace", "NAMESPACE", 18, priority=2),
+    ColumnSpec("priority", "PRIORITY", 24, priority=1),
+    ColumnSpec("state", "STATE", 13, toned=True),
+    ColumnSpec("gpus", "GPUS", 4),
+    ColumnSpec("waiting", "FOR", 6),
+    ColumnSpec("message", "KUEUE SAYS", 30, priority=3, flex_max=200),
+)

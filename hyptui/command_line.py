@@ -13,6 +13,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "nodes": ("nodes", "node", "no"),
     "problems": ("problems", "pb", "faults"),
     "events": ("events", "event", "ev"),
+    "queues": ("queues", "q", "queue", "cq", "lq", "workloads"),
 }
 NAMESPACE_WORDS = ("ns", "namespace")
 CONTEXT_WORDS = ("ctx", "context")

@@ -38,9 +38,12 @@ _WARN = {
     "Ready,SchedulingDisabled",
     "Stuck",
     "Warning",
+    "PENDING",
+    "PREEMPTED",
+    "QUOTARESERVED",
 }
-_OK = {"Running", "Ready", "Schedulable", "Passed", "True"}
-_IDLE = {"Completed", "Succeeded", "Note"}
+_OK = {"Running", "Ready", "Schedulable", "Passed", "True", "ADMITTED"}
+_IDLE = {"Completed", "Succeeded", "Note", "FINISHED"}
 
 
 def tone_of(status: str) -> Tone:

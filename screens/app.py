@@ -22,6 +22,7 @@ from hyptui.screens.events import EventsScreen
 from hyptui.screens.jobs import JobsScreen
 from hyptui.screens.nodes import NodesScreen
 from hyptui.screens.problems import ProblemsScreen
+from hyptui.screens.queues import QueuesScreen
 from hyptui.screens.verb_bindings import bindings
 from hyptui.screens.verb_palette import VerbCommands
 from hyptui.store.actions import Notice
@@ -42,10 +43,23 @@ def wall_clock() -> datetime:
 class HyptuiApp(App[int]):
     CSS_PATH = STYLESHEET
     TITLE = "hyptui"
-    MODES = {"jobs": JobsScreen, "nodes": NodesScreen, "problems": ProblemsScreen, "events": EventsScreen}
+    MODES = {
+        "jobs": JobsScreen,
+        "nodes": NodesScreen,
+        "problems": ProblemsScreen,
+        "events": EventsScreen,
+        "queues": QueuesScreen,
+    }
     COMMANDS = App.COMMANDS | {VerbCommands}
     BINDINGS = bindings(
-        "quit", "help", "command", "section_jobs", "section_nodes", "section_problems", "section_events"
+        "quit",
+        "help",
+        "command",
+        "section_jobs",
+        "section_nodes",
+        "section_problems",
+        "section_events",
+        "section_queues",
     )
 
     def __init__(
@@ -121,6 +135,9 @@ class HyptuiApp(App[int]):
 
     def action_section_events(self) -> None:
         self.action_open_section("events")
+
+    def action_section_queues(self) -> None:
+        self.action_open_section("queues")
 
     def action_open_section(self, section: str) -> None:
         self.switch_mode(section)

@@ -25,6 +25,7 @@ from hyptui.command_line import (
         ("no", OpenSection("nodes")),
         ("pb", OpenSection("problems")),
         ("ev", OpenSection("events")),
+        ("q", OpenSection("queues")),
         ("nod", OpenSection("nodes")),
         ("j team-a", OpenSection("jobs", "team-a")),
         ("ns hyperpod-ns-team-a", UseNamespace("hyperpod-ns-team-a")),
@@ -48,7 +49,7 @@ def test_aliases_expand_to_whole_commands_and_keep_extra_words() -> None:
     ("text", "message"),
     [
         ("", "type a command"),
-        ("pods", "unknown command 'pods': try jobs, nodes, problems, events, ns NAME, ctx NAME or quit"),
+        ("pods", "unknown command 'pods': try jobs, nodes, problems, events, queues, ns NAME, ctx NAME or quit"),
         ("ctx", "ctx takes one kubeconfig context name"),
         ("ns", "ns takes one namespace name, or 'all'"),
         ("ns a b", "ns takes one namespace name, or 'all'"),
@@ -61,4 +62,14 @@ def test_errors_say_what_would_have_worked(text: str, message: str) -> None:
 
 
 def test_completions_offer_sections_namespace_aliases_and_quit() -> None:
-    assert completions({"a": "jobs"}, ["one"]) == ["jobs", "nodes", "problems", "events", "ns ", "ctx one", "a", "quit"]
+    assert completions({"a": "jobs"}, ["one"]) == [
+        "jobs",
+        "nodes",
+        "problems",
+        "events",
+        "queues",
+        "ns ",
+        "ctx one",
+        "a",
+        "quit",
+    ]

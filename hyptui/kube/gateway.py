@@ -5,14 +5,34 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
+from hyptui.kinds import (
+    CLUSTER_QUEUES,
+    EVENTS,
+    HYPERPOD_PYTORCH_JOBS,
+    LOCAL_QUEUES,
+    NODES,
+    PODS,
+    WORKLOAD_PRIORITY_CLASSES,
+    WORKLOADS,
+    ResourceKind,
+)
 from hyptui.kube.api import KubeApi, KubeConfigError
 from hyptui.kube.target import KubeTarget
 from hyptui.kube.watch_loop import WatchLoop
 from hyptui.store.actions import Action, Connected, Notice
 from hyptui.store.state import Connection
 
-WATCHED_KINDS: tuple[ResourceKind, ...] = (HYPERPOD_PYTORCH_JOBS, PODS, NODES, EVENTS)
+WATCHED_KINDS: tuple[ResourceKind, ...] = (
+    HYPERPOD_PYTORCH_JOBS,
+    PODS,
+    NODES,
+    EVENTS,
+    # task governance: absent (not an error) on clusters without the Kueue add-on
+    CLUSTER_QUEUES,
+    LOCAL_QUEUES,
+    WORKLOADS,
+    WORKLOAD_PRIORITY_CLASSES,
+)
 
 
 class NotConnected(Exception):

@@ -1,0 +1,115 @@
+"""The queues section: the cluster policy's priorities, each team's GPUs (guaranteed, used, borrowed, lent, idle),
+every workload with its state, and for the selected one a plain answer to "why is it not running?"."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Footer, Input, Static
+
+from hyptui.columns import WORKLOAD_COLUMNS
+from hyptui.queues_view import TeamRow, WorkloadRow, priority_classes, team_rows, why_waiting, workload_rows
+from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.static_table import StaticTable
+from hyptui.screens.table_screen import TableScreen
+from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from hyptui.store.state import AppState
+
+BAR_WIDTH = 16
+TEAM_COLUMNS = ("CLUSTER QUEUE", "GPUS", "GUARANTEED", "IN USE", "BORROWED", "LENT", "IDLE", "PENDING", "ADMITTED")
+
+
+def gpu_bar(team: TeamRow) -> str:
+    """One cell per GPU the team could hold: ■ its own in use, ▣ borrowed, ▢ lent to others, · idle."""
+    own = team.in_use - team.borrowed
+    cells = "■" * own + "▣" * team.borrowed + "▢" * team.lent + "·" * team.idle
+    return cells[:BAR_WIDTH] + ("…" if len(cells) > BAR_WIDTH else "")
+
+
+def team_cells(team: TeamRow) -> tuple[str, ...]:
+    return (
+        team.queue,
+        gpu_bar(team),
+        str(team.guaranteed),
+        str(team.in_use),
+        str(team.borrowed),
+        str(team.lent),
+        str(team.idle),
+        str(team.pending),
+        str(team.admitted),
+    )
+
+
+def workload_table_row(row: WorkloadRow) -> TableRow:
+    return TableRow(
+        key=row.key,
+        cells={
+            "job": row.job or row.name,
+            "namespace": row.namespace,
+            "priority": row.priority or "-",
+            "state": row.state,
+            "gpus": str(row.gpus),
+            "waiting": row.waiting,
+            "message": row.message,
+        },
+        sort_values={"gpus": row.gpus, "priority": -row.priority_value},
+    )
+
+
+class QueuesScreen(TableScreen):
+    def compose(self) -> ComposeResult:
+        yield ConnectionBar()
+        yield ScreenTitle("Queues · task governance")
+        yield Static(id="policy")
+        yield StaticTable(
+            "CLUSTER QUEUE",
+            "GPUS",
+            "GUARANTEED",
+            "IN USE",
+            "BORROWED",
+            "LENT",
+            "IDLE",
+            "PENDING",
+            "ADMITTED",
+            id="teams",
+        )
+        yield Input(placeholder="filter workloads: regex on visible columns", id="filter")
+        yield ResourceTable(WORKLOAD_COLUMNS, id="workloads")
+        yield Static(id="why")
+        yield StatusLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#teams").border_title = "Teams (■ own ▣ borrowed ▢ lent · idle)"
+        self.table.border_title = "Workloads"
+        self.query_one("#why").border_title = "Why?"
+        super().on_mount()
+
+    def show_state(self, state: AppState) -> None:
+        now = self.hyptui.clock()
+        classes = priority_classes(state)
+        policy = " > ".join(f"{row.name.removesuffix('-priority')} ({row.value})" for row in classes)
+        self.query_one("#policy", Static).update(f"Priority: {policy}" if classes else "No task governance policy")
+        self.query_one("#teams", StaticTable).show_rows([team_cells(team) for team in team_rows(state)])
+        self._workloads = {row.key: row for row in workload_rows(state, now)}
+        self.table.set_rows([workload_table_row(row) for row in self._workloads.values()])
+        self._explain()
+        self._update_status()
+
+    def _explain(self) -> None:
+        key = self.table.selected_key
+        row = self._workloads.get(key) if key else None
+        text = why_waiting(self.hyptui.store.state, row, self.hyptui.clock()) if row else ""
+        self.query_one("#why", Static).update(text)
+
+    @on(DataTable.RowHighlighted, "#workloads")
+    def _highlighted(self) -> None:
+        self._explain()
+
+    @on(DataTable.RowSelected, "#workloads")
+    async def _selected(self) -> None:
+        key = self.table.selected_key
+        row = self._workloads.get(key) if key else None
+        if row is not None and row.job:
+            await self.hyptui.open_job((row.namespace, row.job))
