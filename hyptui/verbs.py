@@ -53,8 +53,14 @@ VERBS: dict[str, Verb] = {
         Verb("reload", "r", "Reload"),
         Verb("section_jobs", "1", "Jobs", show=False),
         Verb("section_nodes", "2", "Nodes", show=False),
-        Verb("section_problems", "3,exclamation_mark", "Problems", key_display="!"),
+        Verb("section_problems", "3,exclamation_mark", "Problems"),
         Verb("section_events", "4", "Events", show=False),
+        Verb("section_queues", "5", "Queues", show=False),
         Verb("operator_logs", "O", "Operator logs"),
+        Verb("new", "n", "New job", show=False),
+        Verb("save_config", "ctrl+s", "Save"),
+        Verb("validate_config", "ctrl+t", "Validate"),
+        Verb("create_from_config", "ctrl+r", "Create", mutating=True),
+        Verb("load_config", "ctrl+o", "Load dir"),
     )
 }

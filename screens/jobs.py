@@ -18,6 +18,7 @@ from hyptui.store.state import AppState, ObjectKey
 
 JOBS_COLLECTION = HYPERPOD_PYTORCH_JOBS.key
 POD_CASCADE = "Its pods are deleted with it."
+JOB_TEMPLATE = "hyp-pytorch-job"  # what `n` opens a form for
 
 
 def job_table_row(row: JobRow) -> TableRow:
@@ -46,7 +47,7 @@ OPERATOR_LABEL = "hp-training-control-plane"
 
 
 class JobsScreen(TableScreen):
-    BINDINGS = bindings("yaml", "delete", "operator_logs")
+    BINDINGS = bindings("yaml", "delete", "operator_logs", "new")
 
     def compose(self) -> ComposeResult:
         yield ConnectionBar()
@@ -88,6 +89,11 @@ class JobsScreen(TableScreen):
         targets = [split_key(key) for key in self.table.target_keys()]
         if targets:
             self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, targets, consequence=POD_CASCADE)
+
+    def action_new(self) -> None:
+        from hyptui.screens.config_form import ConfigFormScreen
+
+        self.app.push_screen(ConfigFormScreen.new(JOB_TEMPLATE))
 
     def action_operator_logs(self) -> None:
         pods = self.hyptui.store.state.collection(PODS.key).objects.values()

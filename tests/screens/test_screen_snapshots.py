@@ -21,6 +21,7 @@ from hyptui.screens.job_detail import JobDetailScreen
 from hyptui.screens.nodes import NodesScreen
 from hyptui.screens.pod_log import PodLogScreen
 from hyptui.screens.problems import ProblemsScreen
+from hyptui.screens.queues import QueuesScreen
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.screens.static_table import StaticTable
 from hyptui.sim.clock import SimClock
@@ -189,3 +190,7 @@ def test_job_logs_snapshot(take) -> None:
         await wait_until(pilot, lambda: view.line_count == expected, "both pods' lines")
 
     assert take((140, 30), steps)
+
+
+def test_queues_snapshot(take) -> None:
+    assert take((150, 34), lambda pilot, cluster: open_section(pilot, cluster, "5", QueuesScreen, 6))
