@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 
@@ -10,6 +10,7 @@ from hyptui.age import human_duration, parse_time
 from hyptui.job_status import job_conditions, job_status
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
 from hyptui.pod_status import pod_summary
+from hyptui.queues_view import why_waiting, workload_rows
 from hyptui.store.selectors import HEALTH_LABEL, JOB_LABEL, NodeRow, node_rows
 from hyptui.store.state import AppState, KubeObject
 
@@ -107,10 +108,26 @@ def _node_problems(row: NodeRow, node: KubeObject) -> list[Problem]:
     return [Problem(Severity.BROKEN, NODES.key, "", row.name, reason, detail, since or node.created)]
 
 
+def _explain_queued(found: list[Problem], state: AppState, now: datetime) -> list[Problem]:
+    """A job Kueue holds back is explained in quota terms (what it asks, what its team has) rather than by the
+    operator's bare "suspended"."""
+    workloads = {(row.namespace, row.job): row for row in workload_rows(state, now) if row.job}
+    explained = []
+    for problem in found:
+        row = workloads.get((problem.namespace, problem.name))
+        if problem.reason == "Suspended" and row is not None:
+            problem = replace(
+                problem, reason=f"Suspended ({row.state.lower()} in queue)", detail=why_waiting(state, row, now)
+            )
+        explained.append(problem)
+    return explained
+
+
 def find_problems(state: AppState, now: datetime) -> tuple[Problem, ...]:
     found: list[Problem] = []
     for job in state.collection(HYPERPOD_PYTORCH_JOBS.key).objects.values():
         found += _job_problems(job)
+    found = _explain_queued(found, state, now)
     jobs_listed = {(problem.namespace, problem.name) for problem in found}
     for pod in state.collection(PODS.key).objects.values():
         if (pod.namespace, owning_job(dict(pod.labels))) in jobs_listed:

@@ -100,3 +100,34 @@ def test_demo_runs_in_a_terminal_and_quits_on_q(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
         os.close(main_fd)
+
+
+def test_sim_prints_where_boto3_reaches_its_sagemaker_runtime(tmp_path: Path) -> None:
+    import boto3
+    from botocore.exceptions import ClientError
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hyptui", "sim", "--kubeconfig", str(tmp_path / "k")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(7)]
+        aws = next(line for line in lines if line.startswith("aws:"))
+        url = aws.split(" on ", 1)[1].split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        runtime = boto3.client(
+            "sagemaker-runtime",
+            endpoint_url=url,
+            region_name="us-east-2",
+            aws_access_key_id="hyptui",
+            aws_secret_access_key="hyptui",
+        )
+        with pytest.raises(ClientError) as refused:
+            runtime.invoke_endpoint(EndpointName="nope", Body=b"{}", ContentType="application/json")
+        assert refused.value.response["Error"]["Code"] == "ValidationError"
+        assert "Endpoint nope of account" in refused.value.response["Error"]["Message"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, LOCAL_QUEUES, NODES, PODS, WORKLOADS
 from hyptui.problems import Severity, find_problems
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
@@ -15,7 +15,7 @@ from tests.job_manifests import unschedulable_job
 
 def state_of(cluster: EmbeddedCluster) -> AppState:
     actions = []
-    for kind in (HYPERPOD_PYTORCH_JOBS, PODS, NODES):
+    for kind in (HYPERPOD_PYTORCH_JOBS, PODS, NODES, CLUSTER_QUEUES, LOCAL_QUEUES, WORKLOADS):
         items, version = cluster.store.list(kind)
         actions.append(ListLoaded(kind.key, tuple(items), str(version)))
     return reduce_many(EMPTY_STATE, actions)
@@ -33,10 +33,11 @@ def test_the_seed_shows_its_failed_job_first_and_notes_the_job_kueue_keeps_suspe
     cluster.tick()
     assert summary(cluster) == [
         ("BROKEN", "jobs", "mistral-7b-dpo", "Failed"),
-        ("NOTE", "jobs", "llama3-3-70b-lora", "Suspended"),
+        ("NOTE", "jobs", "llama3-3-70b-lora", "Suspended (pending in queue)"),
     ]
     problems = find_problems(state_of(cluster), cluster.clock.now())
     assert "maximum number of retries" in problems[0].detail
+    assert problems[1].detail.startswith("llama3-3-70b-lora asks for 16 GPUs. Its team's queue")
 
 
 def test_pods_pending_too_long_are_stuck_with_the_schedulers_reason() -> None:
