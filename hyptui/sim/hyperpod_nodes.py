@@ -7,6 +7,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
+from hyptui.config.capacity import INSTANCE_TYPES as CATALOG
+from hyptui.config.capacity import InstanceCapacity
 from hyptui.sim.clock import rfc3339
 
 CLUSTER_NAME_LABEL = "sagemaker.amazonaws.com/cluster-name"
@@ -33,33 +35,46 @@ KERNEL_VERSION = "6.1.134-152.225.amzn2023.x86_64"
 
 @dataclass(frozen=True, slots=True)
 class InstanceType:
-    name: str
-    vcpus: int
-    memory_gib: int
-    gpus: int
-    efa: int
+    """A simulated node's instance type: the catalog hyptui validates configs against (hyptui.config.capacity),
+    plus what only a node needs."""
+
+    capacity: InstanceCapacity
     max_pods: int  # what the EKS max-pods calculator recommends for the type
     gpu_product: str = ""  # the nvidia.com/gpu.product label value; empty for CPU-only types
+
+    @property
+    def name(self) -> str:
+        return self.capacity.name
+
+    @property
+    def vcpus(self) -> int:
+        return self.capacity.vcpu
+
+    @property
+    def memory_gib(self) -> int:
+        return self.capacity.memory_gib
+
+    @property
+    def gpus(self) -> int:
+        return self.capacity.gpus
+
+    @property
+    def efa(self) -> int:
+        return self.capacity.efa
+
+
+def _simulated(name: str, max_pods: int, gpu_product: str = "") -> InstanceType:
+    return InstanceType(CATALOG[name], max_pods, gpu_product)
 
 
 INSTANCE_TYPES: dict[str, InstanceType] = {
     t.name: t
     for t in (
-        InstanceType("ml.t3.medium", vcpus=2, memory_gib=4, gpus=0, efa=0, max_pods=17),
-        InstanceType("ml.m5.2xlarge", vcpus=8, memory_gib=32, gpus=0, efa=0, max_pods=58),
-        InstanceType("ml.g5.8xlarge", vcpus=32, memory_gib=128, gpus=1, efa=1, max_pods=234, gpu_product="NVIDIA-A10G"),
-        InstanceType(
-            "ml.g5.12xlarge", vcpus=48, memory_gib=192, gpus=4, efa=1, max_pods=250, gpu_product="NVIDIA-A10G"
-        ),
-        InstanceType(
-            "ml.p5.48xlarge",
-            vcpus=192,
-            memory_gib=2048,
-            gpus=8,
-            efa=32,
-            max_pods=250,
-            gpu_product="NVIDIA-H100-80GB-HBM3",
-        ),
+        _simulated("ml.t3.medium", max_pods=17),
+        _simulated("ml.m5.2xlarge", max_pods=58),
+        _simulated("ml.g5.8xlarge", max_pods=234, gpu_product="NVIDIA-A10G"),
+        _simulated("ml.g5.12xlarge", max_pods=250, gpu_product="NVIDIA-A10G"),
+        _simulated("ml.p5.48xlarge", max_pods=250, gpu_product="NVIDIA-H100-80GB-HBM3"),
     )
 }
 
