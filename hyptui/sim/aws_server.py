@@ -9,7 +9,6 @@ which is why it binds loopback only).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from hyptui.kinds import NODES
 from hyptui.sim.inference_endpoints import DEFAULT_REGION, find_sagemaker_endpoint
 from hyptui.sim.inference_invoke import RuntimeReply, error_reply, invoke, request_id
+from hyptui.sim.loopback import require_loopback, serve_in_thread, url_of
 from hyptui.sim.storage import ObjectStore
 
 _INVOCATIONS = re.compile(r"^/endpoints/(?P<name>[^/]+)/invocations$")
@@ -72,8 +72,7 @@ def _region(store: ObjectStore) -> str:
 
 class AwsServer:
     def __init__(self, store: ObjectStore, host: str = "127.0.0.1", port: int = 0) -> None:
-        if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
-            raise ValueError(f"the embedded AWS server binds loopback addresses only, not {host}")
+        require_loopback(host, "AWS server")
         self._store = store
         self._address = (host, port)
         self._httpd: _AwsHTTPServer | None = None
@@ -81,17 +80,11 @@ class AwsServer:
 
     @property
     def url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the AWS server has not been started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return url_of(self._httpd, "AWS server")
 
     def start(self) -> AwsServer:
         self._httpd = _AwsHTTPServer(self._address, self._store)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="hyptui-sim-aws", daemon=True
-        )
-        self._thread.start()
+        self._thread = serve_in_thread(self._httpd, "hyptui-sim-aws")
         return self
 
     def stop(self) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 
 from hyptui.sim.http_api import STREAM_WAKE_SECONDS, ClusterHTTPServer
 from hyptui.sim.logs import LogStore
+from hyptui.sim.loopback import require_loopback, serve_in_thread, url_of
 from hyptui.sim.storage import ObjectStore
 
 
 class ApiServer:
     def __init__(self, store: ObjectStore, logs: LogStore, host: str = "127.0.0.1", port: int = 0) -> None:
-        # The simulator has no authentication, so it must never be reachable from another machine.
-        if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
-            raise ValueError(f"the embedded API server binds loopback addresses only, not {host}")
+        require_loopback(host, "API server")
         self._store = store
         self._logs = logs
         self._address = (host, port)
@@ -23,18 +21,12 @@ class ApiServer:
 
     @property
     def url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the API server has not been started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return url_of(self._httpd, "API server")
 
     def start(self) -> None:
         """Listening when this returns (the socket binds in the constructor); requests are served by a daemon thread."""
         self._httpd = ClusterHTTPServer(self._address, self._store, self._logs)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="hyptui-sim-api", daemon=True
-        )
-        self._thread.start()
+        self._thread = serve_in_thread(self._httpd, "hyptui-sim-api")
 
     def stop(self) -> None:
         if self._httpd is None or self._thread is None:
