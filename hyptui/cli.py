@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hyptui import __version__
+from hyptui.aws.target import AwsTarget
 from hyptui.kube.target import KubeTarget
 
 # Each module defines `register(commands)`, adding its subparser with `set_defaults(run=...)`.
@@ -39,11 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_app(
-    target: KubeTarget, *, readonly: bool, clock: Callable[[], datetime] | None = None, title: str | None = None
+    target: KubeTarget,
+    *,
+    readonly: bool,
+    clock: Callable[[], datetime] | None = None,
+    title: str | None = None,
+    aws: AwsTarget | None = None,
 ) -> int:
     # The one place the engine hands over to the UI package; nothing under hyptui/ imports Textual itself.
     app_module = importlib.import_module("hyptui.screens.app")
-    return app_module.run(target, readonly=readonly, clock=clock, title=title)
+    return app_module.run(target, readonly=readonly, clock=clock, title=title, aws=aws)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "problems": ("problems", "pb", "faults"),
     "events": ("events", "event", "ev"),
     "queues": ("queues", "q", "queue", "cq", "lq", "workloads"),
+    "endpoints": ("endpoints", "endpoint", "ep", "inference"),
+    "spaces": ("spaces", "space", "workspaces", "ws"),
 }
 NAMESPACE_WORDS = ("ns", "namespace")
 CONTEXT_WORDS = ("ctx", "context")

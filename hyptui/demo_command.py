@@ -18,6 +18,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from hyptui.aws.target import AwsTarget
     from hyptui.cli import run_app
     from hyptui.sim.clock import SimClock
     from hyptui.sim.cluster import EmbeddedCluster
@@ -28,4 +29,5 @@ def run(args: argparse.Namespace) -> int:
     ):
         kubeconfig = cluster.write_kubeconfig(Path(scratch) / "kubeconfig")
         target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=not args.namespace, namespace=args.namespace)
-        return run_app(target, readonly=args.readonly, clock=cluster.clock.now, title="demo")
+        aws = AwsTarget.embedded(cluster.aws_url)
+        return run_app(target, readonly=args.readonly, clock=cluster.clock.now, title="demo", aws=aws)

@@ -56,6 +56,8 @@ VERBS: dict[str, Verb] = {
         Verb("section_problems", "3,exclamation_mark", "Problems"),
         Verb("section_events", "4", "Events", show=False),
         Verb("section_queues", "5", "Queues", show=False),
+        Verb("section_endpoints", "6", "Endpoints", show=False),
+        Verb("section_spaces", "7", "Spaces", show=False),
         Verb("operator_logs", "O", "Operator logs"),
         Verb("new", "n", "New job", show=False),
         Verb("save_config", "ctrl+s", "Save"),

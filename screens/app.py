@@ -13,16 +13,19 @@ from pathlib import Path
 from textual.app import App
 from textual.signal import Signal
 
+from hyptui.aws.target import AwsTarget
 from hyptui.command_line import Command, OpenSection, Quit, UseContext, UseNamespace, parse_command
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
 from hyptui.kube.api import context_names
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
+from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.screens.events import EventsScreen
 from hyptui.screens.jobs import JobsScreen
 from hyptui.screens.nodes import NodesScreen
 from hyptui.screens.problems import ProblemsScreen
 from hyptui.screens.queues import QueuesScreen
+from hyptui.screens.spaces import SpacesScreen
 from hyptui.screens.verb_bindings import bindings
 from hyptui.screens.verb_palette import VerbCommands
 from hyptui.store.actions import Notice
@@ -49,6 +52,8 @@ class HyptuiApp(App[int]):
         "problems": ProblemsScreen,
         "events": EventsScreen,
         "queues": QueuesScreen,
+        "endpoints": EndpointsScreen,
+        "spaces": SpacesScreen,
     }
     COMMANDS = App.COMMANDS | {VerbCommands}
     BINDINGS = bindings(
@@ -60,6 +65,8 @@ class HyptuiApp(App[int]):
         "section_problems",
         "section_events",
         "section_queues",
+        "section_endpoints",
+        "section_spaces",
     )
 
     def __init__(
@@ -70,8 +77,10 @@ class HyptuiApp(App[int]):
         clock: Clock | None = None,
         title: str | None = None,
         config_path: Path | None = None,
+        aws: AwsTarget | None = None,
     ) -> None:
         super().__init__()
+        self.aws = aws or AwsTarget()
         self.config_path = config_path
         self.settings, self._settings_problem = (
             load_user_config(config_path) if config_path is not None else (UserConfig(), None)
@@ -138,6 +147,12 @@ class HyptuiApp(App[int]):
 
     def action_section_queues(self) -> None:
         self.action_open_section("queues")
+
+    def action_section_endpoints(self) -> None:
+        self.action_open_section("endpoints")
+
+    def action_section_spaces(self) -> None:
+        self.action_open_section("spaces")
 
     def action_open_section(self, section: str) -> None:
         self.switch_mode(section)
@@ -290,8 +305,15 @@ class HyptuiApp(App[int]):
         self.run_worker(delete(), group="verbs", exit_on_error=False)
 
 
-def run(target: KubeTarget, *, readonly: bool = False, clock: Clock | None = None, title: str | None = None) -> int:
+def run(
+    target: KubeTarget,
+    *,
+    readonly: bool = False,
+    clock: Clock | None = None,
+    title: str | None = None,
+    aws: AwsTarget | None = None,
+) -> int:
     from hyptui.user_config import config_path
 
-    app = HyptuiApp(target, readonly=readonly, clock=clock, title=title, config_path=config_path())
+    app = HyptuiApp(target, readonly=readonly, clock=clock, title=title, config_path=config_path(), aws=aws)
     return app.run() or 0

@@ -49,7 +49,11 @@ def test_aliases_expand_to_whole_commands_and_keep_extra_words() -> None:
     ("text", "message"),
     [
         ("", "type a command"),
-        ("pods", "unknown command 'pods': try jobs, nodes, problems, events, queues, ns NAME, ctx NAME or quit"),
+        (
+            "pods",
+            "unknown command 'pods': try jobs, nodes, problems, events, queues, endpoints, spaces, ns NAME, ctx NAME "
+            "or quit",
+        ),
         ("ctx", "ctx takes one kubeconfig context name"),
         ("ns", "ns takes one namespace name, or 'all'"),
         ("ns a b", "ns takes one namespace name, or 'all'"),
@@ -68,6 +72,8 @@ def test_completions_offer_sections_namespace_aliases_and_quit() -> None:
         "problems",
         "events",
         "queues",
+        "endpoints",
+        "spaces",
         "ns ",
         "ctx one",
         "a",

@@ -9,11 +9,15 @@ from hyptui.kinds import (
     CLUSTER_QUEUES,
     EVENTS,
     HYPERPOD_PYTORCH_JOBS,
+    INFERENCE_ENDPOINT_CONFIGS,
+    JUMPSTART_MODELS,
     LOCAL_QUEUES,
     NODES,
     PODS,
     WORKLOAD_PRIORITY_CLASSES,
     WORKLOADS,
+    WORKSPACE_TEMPLATES,
+    WORKSPACES,
     ResourceKind,
 )
 from hyptui.kube.api import KubeApi, KubeConfigError
@@ -32,6 +36,11 @@ WATCHED_KINDS: tuple[ResourceKind, ...] = (
     LOCAL_QUEUES,
     WORKLOADS,
     WORKLOAD_PRIORITY_CLASSES,
+    # inference endpoints and spaces: absent on clusters without those operators
+    INFERENCE_ENDPOINT_CONFIGS,
+    JUMPSTART_MODELS,
+    WORKSPACES,
+    WORKSPACE_TEMPLATES,
 )
 
 

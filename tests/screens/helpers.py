@@ -11,6 +11,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from hyptui.aws.target import AwsTarget
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.kube.target import KubeTarget
 from hyptui.screens.app import HyptuiApp
@@ -22,7 +23,12 @@ WAIT_SECONDS = 10.0  # generous: a bound on a hang, not a performance claim
 
 
 def make_app(cluster: EmbeddedCluster, kubeconfig: Path, *, readonly: bool = False) -> HyptuiApp:
-    return HyptuiApp(KubeTarget(kubeconfig=kubeconfig, all_namespaces=True), readonly=readonly, clock=cluster.clock.now)
+    return HyptuiApp(
+        KubeTarget(kubeconfig=kubeconfig, all_namespaces=True),
+        readonly=readonly,
+        clock=cluster.clock.now,
+        aws=AwsTarget.embedded(cluster.aws_url),
+    )
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:

@@ -1,0 +1,36 @@
+"""Which AWS account, region and endpoint the user asked for; boto3 resolves everything left as None the standard
+way (AWS_PROFILE, AWS_REGION, ~/.aws/config, instance roles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+DEMO_REGION = "us-east-2"  # the talk's region; the embedded cluster reports it in its ARNs
+DEMO_KEY = "hyptui"  # the embedded cluster accepts any credentials; boto3 still insists on having some
+
+
+@dataclass(frozen=True, slots=True)
+class AwsTarget:
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None  # boto3's standard override: the embedded cluster's loopback AWS server
+    access_key: str | None = None
+    secret_key: str | None = None
+
+    @classmethod
+    def embedded(cls, endpoint_url: str) -> AwsTarget:
+        """The embedded cluster's AWS side, with the dummy credentials it accepts."""
+        return cls(region=DEMO_REGION, endpoint_url=endpoint_url, access_key=DEMO_KEY, secret_key=DEMO_KEY)
+
+    def client(self, service: str) -> Any:
+        """A boto3 client; boto3 is imported here, on first use, because importing it costs most of a second."""
+        import boto3
+
+        session = boto3.session.Session(
+            profile_name=self.profile,
+            region_name=self.region,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+        )
+        return session.client(service, endpoint_url=self.endpoint_url)
