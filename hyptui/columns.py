@@ -95,6 +95,7 @@ WORKLOAD_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("namespace", "NAMESPACE", 18, priority=2),
     ColumnSpec("priority", "PRIORITY", 24, priority=1),
     ColumnSpec("state", "STATE", 13, toned=True),
+    ColumnSpec("position", "POS", 3),
     ColumnSpec("gpus", "GPUS", 4),
     ColumnSpec("waiting", "FOR", 6),
     ColumnSpec("message", "KUEUE SAYS", 30, priority=3, flex_max=200),

@@ -4,9 +4,10 @@ built from the quota arithmetic rather than the raw Kueue condition."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from hyptui.age import human_duration, parse_time
@@ -127,6 +128,8 @@ class WorkloadRow:
     gpus: int  # what it asks for, all pods together
     waiting: str  # since when it has been in its current state
     message: str  # Kueue's own words about it
+    reason: str = ""  # the explaining condition's reason, e.g. InCohortReclamation
+    position: int | None = None  # 1 = next its ClusterQueue considers; None unless waiting
 
 
 def workload_gpus(raw: Mapping[str, Any]) -> int:
@@ -164,6 +167,26 @@ def _owner_job(raw: Mapping[str, Any]) -> str:
     return str(next((o.get("name") for o in owners if o.get("controller")), "") or "")
 
 
+def fair_sharing(state: AppState) -> bool:
+    """HyperPod's FairShare=Enabled shows on the cluster side as a fairSharing weight on every team's ClusterQueue."""
+    queues = state.collection(CLUSTER_QUEUES.key).objects.values()
+    return any((queue.raw.get("spec") or {}).get("fairSharing") is not None for queue in queues)
+
+
+def _with_positions(rows: list[tuple[WorkloadRow, str, datetime | None]]) -> list[WorkloadRow]:
+    """Number each ClusterQueue's waiting workloads in the order Kueue's queue heap pops them: higher priority
+    first, then the queue-ordering time (creation, or the eviction for an evicted workload, Kueue's default)."""
+    waiting: dict[str, list[tuple[WorkloadRow, datetime | None]]] = {}
+    for row, cluster_queue, ordered_at in rows:
+        if row.state in ("PENDING", "PREEMPTED"):
+            waiting.setdefault(cluster_queue, []).append((row, ordered_at))
+    positions: dict[str, int] = {}
+    for members in waiting.values():
+        members.sort(key=lambda m: (-m[0].priority_value, m[1] or datetime.max.replace(tzinfo=UTC), m[0].key))
+        positions.update({row.key: index for index, (row, _) in enumerate(members, start=1)})
+    return [replace(row, position=positions.get(row.key)) for row, _, _ in rows]
+
+
 def workload_rows(state: AppState, now: datetime) -> tuple[WorkloadRow, ...]:
     values = {row.name: row.value for row in priority_classes(state)}
     rows = []
@@ -173,28 +196,57 @@ def workload_rows(state: AppState, now: datetime) -> tuple[WorkloadRow, ...]:
         priority = str((spec.get("priorityClassRef") or {}).get("name") or spec.get("priorityClassName") or "")
         word, condition = workload_state(raw)
         since = parse_time((condition or {}).get("lastTransitionTime")) or workload.created
+        queue = str(spec.get("queueName") or "")
+        ordered_at = since if word == "PREEMPTED" else workload.created
         rows.append(
-            WorkloadRow(
-                key=f"{workload.namespace}/{workload.name}",
-                namespace=workload.namespace,
-                name=workload.name,
-                job=_owner_job(raw),
-                queue=str(spec.get("queueName") or ""),
-                priority=priority,
-                priority_value=values.get(priority, _count(spec.get("priority"))),
-                state=word,
-                gpus=workload_gpus(raw),
-                waiting=human_duration(now - since) if since else "",
-                message=str((condition or {}).get("message") or ""),
+            (
+                WorkloadRow(
+                    key=f"{workload.namespace}/{workload.name}",
+                    namespace=workload.namespace,
+                    name=workload.name,
+                    job=_owner_job(raw),
+                    queue=queue,
+                    priority=priority,
+                    priority_value=values.get(priority, _count(spec.get("priority"))),
+                    state=word,
+                    gpus=workload_gpus(raw),
+                    waiting=human_duration(now - since) if since else "",
+                    message=str((condition or {}).get("message") or ""),
+                    reason=str((condition or {}).get("reason") or ""),
+                ),
+                _cluster_queue_of(state, workload.namespace, queue),
+                ordered_at,
             )
         )
     order = {"ADMITTED": 0, "QUOTARESERVED": 1, "PREEMPTED": 2, "PENDING": 3, "FINISHED": 4}
-    return tuple(sorted(rows, key=lambda row: (order[row.state], -row.priority_value, row.key)))
+    ranked = _with_positions(rows)
+    return tuple(sorted(ranked, key=lambda row: (order[row.state], row.position or 0, -row.priority_value, row.key)))
 
 
 def _cluster_queue_of(state: AppState, namespace: str, local_queue: str) -> str:
     found = state.collection(LOCAL_QUEUES.key).objects.get((namespace, local_queue))
     return str(((found.raw.get("spec") or {}) if found else {}).get("clusterQueue") or "")
+
+
+_PREEMPTOR_UID = re.compile(r"\(UID: (?P<uid>[^,)]+)")
+# Kueue's preemption reasons, as what the preemptor did or had
+_PREEMPTION_CLAIMS = {
+    "InClusterQueue": "has a higher priority in the same team's queue",
+    "InCohortReclamation": "reclaimed quota its team had lent",
+    "InCohortReclaimWhileBorrowing": "has a higher priority and may borrow in the cohort",
+    "InCohortFairSharing": "has a smaller fair share of the cohort",
+}
+
+
+def _preempted_words(state: AppState, row: WorkloadRow) -> str:
+    """Who took the workload's place and by what right, from the Preempted condition's UID and reason."""
+    found = _PREEMPTOR_UID.search(row.message)
+    uid = found["uid"] if found else ""
+    preemptor = next((w for w in state.collection(WORKLOADS.key).objects.values() if uid and w.uid == uid), None)
+    claim = _PREEMPTION_CLAIMS.get(row.reason, "had a better claim")
+    if preemptor is None:
+        return f"a workload that {claim}"
+    return f"{_owner_job(preemptor.raw) or preemptor.name} ({preemptor.namespace}), which {claim}"
 
 
 def why_waiting(state: AppState, row: WorkloadRow, now: datetime) -> str:
@@ -223,14 +275,15 @@ def why_waiting(state: AppState, row: WorkloadRow, now: datetime) -> str:
         if lenders
         else f"; nothing is idle to borrow in the cohort {team.cohort or '(none)'}."
     )
+    line_words = f" It is number {row.position} in line for {team.queue}." if row.position else ""
     if row.state == "FINISHED":
         return f"{job} finished {row.waiting} ago and holds nothing any more."
     if row.state in ("ADMITTED", "QUOTARESERVED"):
         return f"{asks} and holds them in {team.queue} ({row.state.lower()} {row.waiting} ago)."
     if row.state == "PREEMPTED":
         return (
-            f"{asks}. It was preempted {row.waiting} ago so a workload with a better claim could run"
-            f" ({row.message.split(';')[0]}). {team_words}{cohort_words} It runs again when that much is free."
+            f"{asks}. It was preempted {row.waiting} ago by {_preempted_words(state, row)}. {team_words}"
+            f"{cohort_words}{line_words} It runs again when that much is free."
         )
     if row.gpus > team.guaranteed + (team.borrow_limit if team.borrow_limit is not None else borrowable):
         return (
@@ -238,4 +291,4 @@ def why_waiting(state: AppState, row: WorkloadRow, now: datetime) -> str:
             f" + {team.borrow_limit if team.borrow_limit is not None else borrowable} borrowable): it will not run"
             f" as it is. Ask for fewer GPUs or a bigger quota. Kueue says: {row.message}"
         )
-    return f"{asks}. {team_words}{cohort_words} Kueue says: {row.message}"
+    return f"{asks}. {team_words}{cohort_words}{line_words} Kueue says: {row.message}"

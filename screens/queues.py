@@ -8,7 +8,15 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input, Static
 
 from hyptui.columns import WORKLOAD_COLUMNS
-from hyptui.queues_view import TeamRow, WorkloadRow, priority_classes, team_rows, why_waiting, workload_rows
+from hyptui.queues_view import (
+    TeamRow,
+    WorkloadRow,
+    fair_sharing,
+    priority_classes,
+    team_rows,
+    why_waiting,
+    workload_rows,
+)
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.static_table import StaticTable
@@ -49,11 +57,12 @@ def workload_table_row(row: WorkloadRow) -> TableRow:
             "namespace": row.namespace,
             "priority": row.priority or "-",
             "state": row.state,
+            "position": str(row.position) if row.position else "",
             "gpus": str(row.gpus),
             "waiting": row.waiting,
             "message": row.message,
         },
-        sort_values={"gpus": row.gpus, "priority": -row.priority_value},
+        sort_values={"gpus": row.gpus, "priority": -row.priority_value, "position": row.position},
     )
 
 
@@ -90,7 +99,10 @@ class QueuesScreen(TableScreen):
         now = self.hyptui.clock()
         classes = priority_classes(state)
         policy = " > ".join(f"{row.name.removesuffix('-priority')} ({row.value})" for row in classes)
-        self.query_one("#policy", Static).update(f"Priority: {policy}" if classes else "No task governance policy")
+        sharing = "fair share on" if fair_sharing(state) else "fair share off: idle quota goes first come, first served"
+        self.query_one("#policy", Static).update(
+            f"Priority: {policy} · {sharing}" if classes else "No task governance policy"
+        )
         self.query_one("#teams", StaticTable).show_rows([team_cells(team) for team in team_rows(state)])
         self._workloads = {row.key: row for row in workload_rows(state, now)}
         self.table.set_rows([workload_table_row(row) for row in self._workloads.values()])

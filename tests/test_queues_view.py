@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, LOCAL_QUEUES, WORKLOAD_PRIORITY_CLASSES, WORKLOADS
-from hyptui.queues_view import priority_classes, team_rows, why_waiting, workload_rows
+from hyptui.queues_view import fair_sharing, priority_classes, team_rows, why_waiting, workload_rows
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.store.actions import ListLoaded
@@ -74,3 +74,24 @@ def test_a_reclaimed_workload_says_it_was_preempted() -> None:
     text = why_waiting(state, preempted[0], cluster.clock.now())
     assert "It was preempted" in text and "runs again when that much is free" in text
     assert any(row.job == "team-b-eval-2" and row.state == "ADMITTED" for row in rows)
+
+
+def test_waiting_workloads_are_numbered_in_the_order_their_queue_admits_them() -> None:
+    cluster = seeded()
+    for name, priority in (("later-low", "fine-tuning-priority"), ("later-high", "experimentation-priority")):
+        cluster.advance(1)
+        job = pytorch_job(name, "hyperpod-ns-team-b", "ml.g5.12xlarge", {"nvidia.com/gpu": "4"}, replicas=4)
+        job["metadata"]["labels"] = {
+            "kueue.x-k8s.io/queue-name": "hyperpod-ns-team-b-localqueue",
+            "kueue.x-k8s.io/priority-class": priority,
+        }
+        cluster.store.create(HYPERPOD_PYTORCH_JOBS, job, "hyperpod-ns-team-b")
+    cluster.tick()
+    state = state_of(cluster)
+    rows = {row.job: row for row in workload_rows(state, cluster.clock.now())}
+    # Higher priority first, then first come: the seeded 70B job (training) was there before the fine-tuning one.
+    assert [rows[job].position for job in ("later-high", "llama3-3-70b-lora", "later-low")] == [1, 2, 3]
+    assert rows["llama3-1-8b-fsdp"].position is None  # admitted: not in line
+    text = why_waiting(state, rows["later-low"], cluster.clock.now())
+    assert "It is number 3 in line for hyperpod-ns-team-b-clusterqueue." in text
+    assert fair_sharing(state)

@@ -42,7 +42,9 @@ class ClusterChoices:
 
 def cluster_choices(state: AppState) -> ClusterChoices:
     namespaces = {obj.name for obj in _objects(state, NAMESPACES.key)}
-    namespaces |= {obj.namespace for key in (HYPERPOD_PYTORCH_JOBS.key, PODS.key) for obj in _objects(state, key)}
+    # a team's namespace holds its LocalQueue before it holds any job
+    workloads = (HYPERPOD_PYTORCH_JOBS.key, PODS.key, LOCAL_QUEUES.key)
+    namespaces |= {obj.namespace for key in workloads for obj in _objects(state, key)}
     if state.connection is not None and state.connection.namespace:
         namespaces.add(state.connection.namespace)
     instance_types = {obj.labels.get(INSTANCE_TYPE_LABEL, "") for obj in _objects(state, NODES.key)}

@@ -40,8 +40,8 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> 
 
 
 def widget_text(widget: Widget) -> str:
-    """What the widget shows on screen, as plain text."""
-    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    """What the widget shows on screen, border and padding included, as plain text."""
+    lines = widget.render_lines(Region(0, 0, widget.outer_size.width, widget.outer_size.height))
     return "\n".join(line.text for line in lines)
 
 

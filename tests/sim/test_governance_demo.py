@@ -9,11 +9,9 @@ from typing import Any
 import pytest
 
 from hyptui.job_status import job_status
-from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, NODES, PODS, WORKLOAD_PRIORITY_CLASSES
-from hyptui.sim.clock import SimClock
+from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, PODS, WORKLOAD_PRIORITY_CLASSES
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.hyperpod_nodes import make_node
-from hyptui.sim.task_governance import TALK_GOVERNANCE, apply_task_governance
+from tests.governance_cluster import governance_demo_cluster
 
 START = datetime(2025, 12, 2, 17, 30, tzinfo=UTC)
 TEAM_A, TEAM_B = "hyperpod-ns-team-a", "hyperpod-ns-team-b"
@@ -51,20 +49,7 @@ def hyp_job(name: str, namespace: str, nodes: int, priority: str) -> dict[str, A
 
 @pytest.fixture
 def cluster() -> EmbeddedCluster:
-    cluster = EmbeddedCluster(clock=SimClock(start=START, speed=0), populate=False)
-    for index in range(4):
-        node = make_node(
-            f"hyperpod-i-0000000000000000{index}",
-            "ml.g5.12xlarge",
-            "ml-cluster-aim371",
-            "accelerated-worker-group",
-            zone="us-east-2b",
-            internal_ip=f"10.1.0.{index + 10}",
-            created_at=START,
-        )
-        cluster.store.create(NODES, node)
-    apply_task_governance(cluster.store, TALK_GOVERNANCE)
-    return cluster
+    return governance_demo_cluster(START)
 
 
 def status(cluster: EmbeddedCluster, namespace: str, name: str) -> str:
