@@ -33,6 +33,7 @@ def job_table_row(row: JobRow) -> TableRow:
             "age": row.age,
         },
         sort_values={"restarts": row.restarts, "age": -row.created.timestamp() if row.created else None},
+        labels=row.labels,
     )
 
 

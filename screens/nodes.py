@@ -32,6 +32,7 @@ def node_table_row(row: NodeRow) -> TableRow:
             "age": row.age,
         },
         sort_values={"pods": row.pods, "age": -row.created.timestamp() if row.created else None},
+        labels=row.labels,
     )
 
 

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from hyptui.columns import ColumnSpec, fit_columns
+from hyptui.label_selector import LabelSelector, LabelSelectorError
 from hyptui.tones import Tone, tone_of
 
 
@@ -24,17 +25,30 @@ class TableRow:
     cells: Mapping[str, str]
     # what a column sorts by when its text would sort wrongly (ages, counts); defaults to the text
     sort_values: Mapping[str, Any] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)  # the object's, for `-l` filters
+
+
+LABEL_FILTER = "-l "
 
 
 @dataclass(frozen=True, slots=True)
 class RowFilter:
     pattern: re.Pattern[str] | None = None
     inverted: bool = False
+    labels: LabelSelector | None = None
+    problem: str = ""  # why the filter shows nothing: a label selector that does not parse (yet)
 
     @classmethod
     def parse(cls, text: str) -> RowFilter:
-        """`/foo` keeps rows matching the regex foo on any visible column, `/!foo` drops them; a broken regex is
-        taken literally rather than rejected, so typing never shows an error mid-word."""
+        """`/foo` keeps rows matching the regex foo on any visible column, `/!foo` drops them, `/-l app=x,tier!=y`
+        keeps rows whose object's labels match the selector as kubectl's -l would. A broken regex is taken
+        literally rather than rejected, so typing never shows an error mid-word; a broken selector keeps no row and
+        says why."""
+        if text.startswith(LABEL_FILTER):
+            try:
+                return cls(labels=LabelSelector.parse(text.removeprefix(LABEL_FILTER)))
+            except LabelSelectorError as error:
+                return cls(labels=LabelSelector(), problem=f"label selector: {error}")
         inverted = text.startswith("!")
         body = text[1:] if inverted else text
         if not body:
@@ -45,7 +59,11 @@ class RowFilter:
             pattern = re.compile(re.escape(body), re.IGNORECASE)
         return cls(pattern, inverted)
 
-    def keeps(self, texts: Sequence[str]) -> bool:
+    def keeps(self, texts: Sequence[str], labels: Mapping[str, str]) -> bool:
+        if self.problem:
+            return False
+        if self.labels is not None:
+            return self.labels.matches(labels)
         if self.pattern is None:
             return True
         found = any(self.pattern.search(text) for text in texts)
@@ -89,6 +107,10 @@ class ResourceTable(DataTable):
     def set_filter(self, text: str) -> None:
         self._filter = RowFilter.parse(text)
         self._refresh_table()
+
+    @property
+    def filter_problem(self) -> str:
+        return self._filter.problem
 
     def sort_by(self, column_key: str | None, reverse: bool = False) -> None:
         self._sort_key = column_key
@@ -165,7 +187,7 @@ class ResourceTable(DataTable):
         return [spec for spec in self._specs if spec.key not in self._hidden]
 
     def _ordered_rows(self, keys: Sequence[str]) -> list[TableRow]:
-        rows = [row for row in self._rows if self._filter.keeps([row.cells.get(k, "") for k in keys])]
+        rows = [row for row in self._rows if self._filter.keeps([row.cells.get(k, "") for k in keys], row.labels)]
         if self._sort_key is not None:
             column = self._sort_key
 

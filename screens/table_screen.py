@@ -88,7 +88,7 @@ class TableScreen(LiveScreen):
             parts.append(f"{len(table.marked_keys)} marked")
         query = self.query_one("#filter", Input).value
         if query:
-            parts.append(f"filter {query!r}")
+            parts.append(table.filter_problem or f"filter {query!r}")
         if table.sort_description:
             parts.append(f"sorted by {table.sort_description}")
         notice = self.hyptui.store.state.notice

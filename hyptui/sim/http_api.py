@@ -41,7 +41,7 @@ from hyptui.sim.list_pages import ListSnapshots
 from hyptui.sim.logs import LogStore, render_line
 from hyptui.sim.patch import APPLY_PATCH, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH
 from hyptui.sim.protobuf_body import PROTOBUF, decode_protobuf_object
-from hyptui.sim.selectors import FieldSelector, LabelSelector
+from hyptui.sim.selectors import FieldSelector, parse_label_selector
 from hyptui.sim.storage import PROPAGATION_POLICIES, ObjectStore, Watcher, apply_patch_document, decode_patch
 from hyptui.sim.table_printers import INCLUDE_OBJECT, TABLE_CONTENT_TYPE, render_table, table_version
 from hyptui.sim.validation import check_known_fields
@@ -446,7 +446,7 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
     def _read_collection(self, route: ResourceRoute, query: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
         label_selector, field_selector = query.get("labelSelector", ""), query.get("fieldSelector", "")
         if route.kind.key == CUSTOM_RESOURCE_DEFINITIONS.key:
-            labels = LabelSelector.parse(label_selector)
+            labels = parse_label_selector(label_selector)
             fields = FieldSelector.parse(field_selector, route.kind)
             definitions = [
                 crd

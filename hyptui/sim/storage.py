@@ -44,7 +44,7 @@ from hyptui.sim.patch import (
     merge_patch,
     strategic_merge_patch,
 )
-from hyptui.sim.selectors import FieldSelector, LabelSelector
+from hyptui.sim.selectors import FieldSelector, LabelSelector, parse_label_selector
 from hyptui.sim.validation import check_name, check_shape
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,7 @@ class ObjectStore:
         self, kind: ResourceKind, namespace: str | None = None, label_selector: str = "", field_selector: str = ""
     ) -> tuple[list[dict[str, Any]], int]:
         """Matching objects ordered by namespace/name, and the resource version they were read at."""
-        labels = LabelSelector.parse(label_selector)
+        labels = parse_label_selector(label_selector)
         fields = FieldSelector.parse(field_selector, kind)
         with self._lock:
             items = [
@@ -231,7 +231,7 @@ class ObjectStore:
     ) -> Watcher:
         """RV unset or "0": ADDED for every matching object, then live changes. RV=N: the recorded changes after N,
         then live ones; 410 Expired when N is older than the history keeps."""
-        labels = LabelSelector.parse(label_selector)
+        labels = parse_label_selector(label_selector)
         fields = FieldSelector.parse(field_selector, kind)
         since = _parse_resource_version(resource_version)
         with self._lock:

@@ -144,6 +144,7 @@ class JobRow:
     restarts: int
     age: str
     created: datetime | None  # for sorting; `age` is only for show
+    labels: Mapping[str, str]
 
 
 def _job_row(job: KubeObject, pods: tuple[KubeObject, ...], age: str) -> JobRow:
@@ -161,6 +162,7 @@ def _job_row(job: KubeObject, pods: tuple[KubeObject, ...], age: str) -> JobRow:
         restarts=restarts,
         age=age,
         created=job.created,
+        labels=job.labels,
     )
 
 
@@ -282,6 +284,7 @@ class NodeRow:
     age: str
     created: datetime | None
     faulty: bool  # anything but Schedulable and Ready: the row must stand out
+    labels: Mapping[str, str]
 
 
 def _node_status(raw: Mapping[str, Any]) -> str:
@@ -316,6 +319,7 @@ def node_rows(state: AppState, now: datetime) -> tuple[NodeRow, ...]:
                 age=_age(node.created, now),
                 created=node.created,
                 faulty=status != "Ready" or health not in ("Schedulable", "-"),
+                labels=labels,
             )
         )
     return tuple(rows)

@@ -136,6 +136,29 @@ async def test_filter_and_sort(frozen_cluster, kubeconfig: Path) -> None:
         assert [key.split("/")[1] for key in table_keys(app)] == sorted(names, reverse=True)
 
 
+async def test_label_selector_filters_like_kubectl_l(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        selector = "kueue.x-k8s.io/priority-class=experimentation-priority,kueue.x-k8s.io/queue-name"
+        await pilot.press("slash", *f"-l {selector}", "enter")
+        await pilot.pause()
+        jobs, _ = frozen_cluster.store.list(HYPERPOD_PYTORCH_JOBS, label_selector=selector)
+        expected = {f"{job['metadata']['namespace']}/{job['metadata']['name']}" for job in jobs}
+        assert set(table_keys(app)) == expected and len(expected) == 2
+
+        await pilot.press("slash", *"-l team in (")  # unfinished: no rows, and the status line says why
+        await pilot.pause()
+        assert table_keys(app) == []
+        status = widget_text(app.screen.query_one("StatusLine"))
+        assert "label selector: unable to parse requirement" in status
+
+        await pilot.press(
+            "escape", "escape", "colon", *"nodes -l node.kubernetes.io/instance-type=ml.t3.medium", "enter"
+        )
+        await wait_until(pilot, lambda: len(table_keys(app)) == 6, "the six CPU nodes")
+
+
 async def test_narrow_terminal_drops_low_priority_columns(frozen_cluster, kubeconfig: Path) -> None:
     app = make_app(frozen_cluster, kubeconfig)
     async with app.run_test(size=(80, 24)) as pilot:
