@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from hyptui import __version__
+from hyptui import __version__, cli_arguments
 from hyptui.aws.target import AwsTarget
 from hyptui.kube.target import KubeTarget
 
@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("-n", "--namespace", help="watch one namespace (default: the context's, else all)")
     scope.add_argument("-A", "--all-namespaces", action="store_true", help="watch every namespace")
     parser.add_argument("--readonly", action="store_true", help="hide every verb that changes the cluster")
+    parser.add_argument("--profile", help="AWS profile (default: $AWS_PROFILE, then the default profile)")
+    parser.add_argument(
+        "--region",
+        type=cli_arguments.aws_region,
+        help="AWS region (default: $AWS_REGION, the profile's, then the current EKS context's)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(commands)
@@ -59,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     target = KubeTarget(
         kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace, all_namespaces=args.all_namespaces
     )
-    return run_app(target, readonly=args.readonly)
+    return run_app(target, readonly=args.readonly, aws=AwsTarget(profile=args.profile, region=args.region))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
+
+_AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 
 def port(text: str) -> int:
@@ -23,3 +26,9 @@ def speed(text: str) -> float:
     if not 0 < value <= 1000:
         raise argparse.ArgumentTypeError(f"--speed must be above 0 and at most 1000, not {value:g}")
     return value
+
+
+def aws_region(text: str) -> str:
+    if not _AWS_REGION.match(text):
+        raise argparse.ArgumentTypeError(f"--region must be an AWS region such as us-east-2, not {text!r}")
+    return text

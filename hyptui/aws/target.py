@@ -23,14 +23,17 @@ class AwsTarget:
         """The embedded cluster's AWS side, with the dummy credentials it accepts."""
         return cls(region=DEMO_REGION, endpoint_url=endpoint_url, access_key=DEMO_KEY, secret_key=DEMO_KEY)
 
-    def client(self, service: str) -> Any:
-        """A boto3 client; boto3 is imported here, on first use, because importing it costs most of a second."""
+    def session(self) -> Any:
+        """A boto3 session; boto3 is imported here, on first use, because importing it costs most of a second."""
         import boto3
 
-        session = boto3.session.Session(
+        return boto3.session.Session(
             profile_name=self.profile,
             region_name=self.region,
             aws_access_key_id=self.access_key,
             aws_secret_access_key=self.secret_key,
         )
-        return session.client(service, endpoint_url=self.endpoint_url)
+
+    def client(self, service: str, config: Any = None) -> Any:
+        """A boto3 client; `config` is a botocore Config (retries, user agent)."""
+        return self.session().client(service, endpoint_url=self.endpoint_url, config=config)

@@ -35,7 +35,8 @@ class EmbeddedCluster:
         if populate:
             seed_cluster(self.store, self.logs, self.clock, rng)
         self.server = ApiServer(self.store, self.logs, port=port)
-        self.aws = AwsServer(self.store)  # the AWS APIs (SageMaker Runtime), on its own loopback port
+        # The AWS APIs (SageMaker, EKS, STS, CloudFormation), on their own loopback port; EKS names the API server.
+        self.aws = AwsServer(self.store, kube_url=lambda: self.server.url)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
         self._tick_lock = threading.Lock()

@@ -98,8 +98,8 @@ def _serve(cluster: EmbeddedCluster, args: argparse.Namespace, saver: StateSaver
         print(f"try:  kubectl --kubeconfig {kubeconfig} get nodes")
         print(f"      hyptui --kubeconfig {kubeconfig}")
         print(f"or:   export KUBECONFIG={shlex.quote(str(kubeconfig))}")
-        # boto3 reaches the simulated SageMaker runtime through its endpoint override, any credentials
-        print(f"aws:  sagemaker-runtime InvokeEndpoint on {cluster.aws_url} (boto3 endpoint_url=...)")
+        # boto3 reaches the simulated AWS APIs through its endpoint override, any credentials
+        print(f"aws:  SageMaker, SageMaker Runtime, EKS, STS and CloudFormation on {cluster.aws_url} (endpoint_url)")
         print("Ctrl-C stops it.", flush=True)
         try:
             while not stop.wait(0.5):

@@ -264,3 +264,49 @@ def _delete_if_present(store: ObjectStore, kind: ResourceKind, key: tuple[str, s
     except ApiError as error:
         if error.code != 404:
             raise
+
+
+def read_task_governance(store: ObjectStore) -> TaskGovernance:
+    """The governance the cluster's SageMaker-managed Kueue objects express: the inverse of `apply_task_governance`,
+    so the AWS side starts from whatever the cluster holds (the seed's, a seed file's, a saved state's)."""
+    classes, _ = store.list(WORKLOAD_PRIORITY_CLASSES, label_selector=f"{MANAGED_LABEL}=true")
+    queues, _ = store.list(CLUSTER_QUEUES, label_selector=f"{MANAGED_LABEL}=true")
+    quotas = tuple(q for q in (_quota_of(queue) for queue in queues) if q is not None)
+    policy = None
+    if classes:
+        priority_classes = tuple(
+            PriorityClass(c["metadata"]["name"].removesuffix("-priority"), int(c.get("value", 0))) for c in classes
+        )
+        policy = ClusterPolicy(priority_classes, fair_share=any("fairSharing" in q["spec"] for q in queues))
+    return TaskGovernance(policy, quotas)
+
+
+def _quota_of(queue: dict[str, Any]) -> ComputeQuota | None:
+    team = (queue["metadata"].get("labels") or {}).get(QUOTA_ALLOCATION_LABEL)
+    if not team:
+        return None
+    spec = queue["spec"]
+    instances, strategy, percent = [], LEND_AND_BORROW, 0
+    for group in spec.get("resourceGroups") or []:
+        for flavor in group.get("flavors") or []:
+            if flavor["name"] not in INSTANCE_TYPES:
+                continue
+            resources = {r["name"]: r for r in flavor.get("resources") or []}
+            cpu = resources.get("cpu") or {}
+            nominal = amount("cpu", cpu.get("nominalQuota", "0"))
+            per_instance = amount("cpu", INSTANCE_TYPES[flavor["name"]].vcpus)
+            instances.append(InstanceQuota(flavor["name"], nominal // per_instance))
+            if str(cpu.get("lendingLimit")) == "0":
+                strategy = DONT_LEND
+            elif str(cpu.get("borrowingLimit", "0")) == "0":
+                strategy = LEND
+            elif nominal:
+                percent = amount("cpu", cpu["borrowingLimit"]) * 100 // nominal
+    return ComputeQuota(
+        team,
+        tuple(instances),
+        strategy,
+        percent if strategy == LEND_AND_BORROW else 0,
+        (spec.get("preemption") or {}).get("withinClusterQueue", LOWER_PRIORITY),
+        int((spec.get("fairSharing") or {}).get("weight", 0)),
+    )
