@@ -94,7 +94,8 @@ def cluster_detail(reply: dict[str, Any]) -> ClusterDetail:
         arn=reply["ClusterArn"],
         status=reply["ClusterStatus"],
         created=reply.get("CreationTime"),
-        orchestrator="Slurm" if "Slurm" in orchestrator else "EKS",
+        # Slurm clusters made before EKS support carry no Orchestrator at all (hyp's #264/#268 tripped on that)
+        orchestrator="EKS" if "Eks" in orchestrator else "Slurm",
         eks_cluster_arn=(orchestrator.get("Eks") or {}).get("ClusterArn", ""),
         instance_groups=tuple(
             InstanceGroup(

@@ -155,14 +155,14 @@ class HyperPodCluster:
         }
 
     def details(self) -> dict[str, Any]:
-        orchestrator = {"Eks": {"ClusterArn": self.eks_arn}} if self.orchestrator == EKS else {"Slurm": {}}
         detail: dict[str, Any] = {
             **self.summary(),
             "InstanceGroups": [group.details(self) for group in self.instance_groups],
             "VpcConfig": {"SecurityGroupIds": self.security_groups, "Subnets": self.subnets},
-            "Orchestrator": orchestrator,
         }
+        # The talk's Slurm cluster predates EKS support: like such clusters on AWS, it has no Orchestrator key.
         if self.orchestrator == EKS:
+            detail["Orchestrator"] = {"Eks": {"ClusterArn": self.eks_arn}}
             detail["NodeRecovery"] = "Automatic"
         return detail
 
