@@ -8,7 +8,9 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.signal import Signal
@@ -34,7 +36,11 @@ from hyptui.store.selectors import get_object
 from hyptui.store.state import EMPTY_STATE, AppState, KubeObject, ObjectKey
 from hyptui.store.store import Store
 from hyptui.themes import DEFAULT_THEME, MONOCHROME_THEME, STYLESHEET, THEMES, VARIABLE_DEFAULTS
+from hyptui.themes.user_themes import THEMES_DIRECTORY, load_user_themes
 from hyptui.user_config import UserConfig, load_user_config, remember_theme
+
+if TYPE_CHECKING:
+    from hyptui.aws.gateway import AwsGateway
 
 Clock = Callable[[], datetime]
 
@@ -93,11 +99,24 @@ class HyptuiApp(App[int]):
         self.state_changed: Signal[AppState] = Signal(self, "state-changed")
         if title:
             self.sub_title = title
-        for theme in THEMES:
+        user_themes, self._theme_problems = (
+            load_user_themes(config_path.parent / THEMES_DIRECTORY) if config_path is not None else ([], [])
+        )
+        for theme in (*THEMES, *user_themes):
             self.register_theme(theme)
         self.theme = self._initial_theme()
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+
+    @cached_property
+    def aws_gateway(self) -> AwsGateway:
+        """AWS calls for the screens (they block: call them from workers); the region falls back to the current
+        kubeconfig context's EKS cluster, as `hyp` does."""
+        from hyptui.aws.gateway import AwsGateway
+        from hyptui.aws.region import region_of_kube_context
+
+        context_region = region_of_kube_context(self.target.kubeconfig, self.target.context)
+        return AwsGateway(self.aws, context_region=context_region)
 
     def _initial_theme(self) -> str:
         chosen = self.settings.theme
@@ -118,8 +137,8 @@ class HyptuiApp(App[int]):
         # Ages move on even when nothing in the cluster does.
         self.set_interval(1.0, lambda: self.state_changed.publish(self.store.state))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        if self._settings_problem:
-            self.notify(self._settings_problem, severity="warning", timeout=8)
+        for problem in filter(None, (self._settings_problem, *self._theme_problems)):
+            self.notify(problem, severity="warning", timeout=8)
 
     def on_unmount(self) -> None:
         self.store.detach()
