@@ -100,3 +100,37 @@ WORKLOAD_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("waiting", "FOR", 6),
     ColumnSpec("message", "KUEUE SAYS", 30, priority=3, flex_max=200),
 )
+
+SPACE_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("name", "NAME", 22, flex_max=40),
+    ColumnSpec("namespace", "NAMESPACE", 18, priority=2),
+    ColumnSpec("app", "APP", 11),
+    ColumnSpec("status", "STATUS", 9, toned=True),
+    ColumnSpec("available", "AVAILABLE", 9, priority=1, toned=True),
+    ColumnSpec("owner_access", "OWNER/ACCESS", 17, priority=3),
+    ColumnSpec("resources", "RESOURCES", 22, priority=1, flex_max=36),
+    ColumnSpec("age", "AGE", 6),
+)
+
+SPACE_TEMPLATE_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("name", "NAME", 30, flex_max=40),
+    ColumnSpec("namespace", "NAMESPACE", 18, priority=2),
+    ColumnSpec("display_name", "DISPLAY NAME", 22, priority=1),
+    ColumnSpec("app", "APP", 11),
+    ColumnSpec("default", "DEFAULT", 7, priority=2),
+    ColumnSpec("resources", "RESOURCES", 16, priority=3),
+    ColumnSpec("default_image", "DEFAULT IMAGE", 24, priority=1, flex_max=70),
+    ColumnSpec("age", "AGE", 6, priority=1),
+)
+
+ENDPOINT_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("name", "NAME", 22),
+    ColumnSpec("namespace", "NAMESPACE", 18, priority=3),
+    ColumnSpec("kind", "KIND", 9, priority=1),
+    ColumnSpec("model", "MODEL", 24, priority=1, flex_max=48),  # JumpStart model ids run to 40 characters
+    ColumnSpec("instance_type", "INSTANCE TYPE", 14, priority=2),
+    ColumnSpec("replicas", "REPLICAS", 8),
+    ColumnSpec("deployment", "DEPLOYMENT", 20, toned=True),  # DeploymentInProgress
+    ColumnSpec("sagemaker", "SAGEMAKER", 18, toned=True),  # CreationInProgress
+    ColumnSpec("age", "AGE", 6),
+)

@@ -26,6 +26,10 @@ _BAD = {
     "UnschedulablePendingReplacement",
     "UnschedulablePendingReboot",
     "Broken",
+    "Degraded",  # a space whose controller reports Degraded
+    "DeploymentFailed",  # inference endpoints: status.state and the SageMaker endpoint's state
+    "CreationFailed",
+    "DeletionFailed",
 }
 _WARN = {
     "Pending",
@@ -41,9 +45,26 @@ _WARN = {
     "PENDING",
     "PREEMPTED",
     "QUOTARESERVED",
+    "Starting",  # spaces: on their way up or down
+    "Stopping",
+    "Deleting",
+    "DeploymentPending",
+    "DeploymentInProgress",
+    "CreationInProgress",
+    "DeletionPending",
+    "DeletionInProgress",
 }
-_OK = {"Running", "Ready", "Schedulable", "Passed", "True", "ADMITTED"}
-_IDLE = {"Completed", "Succeeded", "Note", "FINISHED"}
+_OK = {
+    "Running",
+    "Ready",
+    "Schedulable",
+    "Passed",
+    "True",
+    "ADMITTED",
+    "DeploymentComplete",
+    "CreationCompleted",
+}
+_IDLE = {"Completed", "Succeeded", "Note", "FINISHED", "Stopped"}
 
 
 def tone_of(status: str) -> Tone:

@@ -64,5 +64,15 @@ VERBS: dict[str, Verb] = {
         Verb("validate_config", "ctrl+t", "Validate"),
         Verb("create_from_config", "ctrl+r", "Create", mutating=True),
         Verb("load_config", "ctrl+o", "Load dir"),
+        Verb("new_endpoint", "n", "New endpoint"),
+        Verb("new_jumpstart", "J", "New JumpStart"),
+        Verb("invoke", "i", "Invoke"),
+        Verb("send_request", "ctrl+r", "Send"),
+        Verb("new_space", "n", "New space"),
+        Verb("start_space", "s", "Start", mutating=True),
+        Verb("stop_space", "S", "Stop", mutating=True),
+        Verb("access_vscode", "a", "VS Code URL", mutating=True),
+        Verb("access_web", "A", "Web UI URL", mutating=True),
+        Verb("space_templates", "T", "Templates"),
     )
 }

@@ -1,18 +1,130 @@
-"""The endpoints section (being built: see issue 7)."""
+"""The endpoints section: every InferenceEndpointConfig and JumpStartModel in scope, live, with their deployment and
+SageMaker endpoint states; forms for new ones, the invoke panel, and the inference operator's log."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer
+from textual.widgets import DataTable, Footer, Input
 
+from hyptui.columns import ENDPOINT_COLUMNS
+from hyptui.endpoints_view import (
+    INFERENCE_OPERATOR_NAMESPACE,
+    EndpointRow,
+    endpoint_rows,
+    find_endpoint,
+    inference_operator_pod,
+    split_endpoint_key,
+)
+from hyptui.kinds import ResourceKind
 from hyptui.screens.base import LiveScreen
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.verb_bindings import bindings
+from hyptui.store.state import AppState, ObjectKey
+
+CUSTOM_TEMPLATE = "hyp-custom-endpoint"
+JUMPSTART_TEMPLATE = "hyp-jumpstart-endpoint"
+ENDPOINT_CASCADE = "Its model pods and its SageMaker endpoint are deleted with it."
 
 
-class EndpointsScreen(LiveScreen):
+def endpoint_table_row(row: EndpointRow) -> TableRow:
+    return TableRow(
+        key=row.key,
+        cells={
+            "name": row.name,
+            "namespace": row.namespace,
+            "kind": row.kind_label,
+            "model": row.model,
+            "instance_type": row.instance_type,
+            "replicas": row.replicas,
+            "deployment": row.deployment,
+            "sagemaker": row.sagemaker,
+            "age": row.age,
+        },
+        sort_values={"replicas": (row.ready, row.desired), "age": -row.created.timestamp() if row.created else None},
+    )
+
+
+class EndpointsScreen(TableScreen):
+    BINDINGS = bindings("invoke", "new_endpoint", "new_jumpstart", "yaml", "delete", "operator_logs")
+
     def compose(self) -> ComposeResult:
         yield ConnectionBar()
-        yield ScreenTitle("Endpoints · inference")
+        yield ScreenTitle("Inference endpoints · InferenceEndpointConfig, JumpStartModel")
+        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
+        yield ResourceTable(ENDPOINT_COLUMNS, id="endpoints")
         yield StatusLine()
         yield Footer()
+
+    def show_state(self, state: AppState) -> None:
+        table = self.table
+        all_namespaces = state.connection is None or state.connection.namespace is None
+        table.hide_columns(set() if all_namespaces else {"namespace"})
+        table.set_rows([endpoint_table_row(row) for row in endpoint_rows(state, self.hyptui.clock())])
+        self._update_status()
+
+    @on(DataTable.RowSelected, "#endpoints")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from hyptui.screens.endpoint_detail import EndpointDetailScreen
+
+        key = self.table.selected_key
+        if key is not None:
+            self.app.push_screen(EndpointDetailScreen(key))
+
+    def action_invoke(self) -> None:
+        from hyptui.screens.invoke_panel import InvokePanel
+
+        key = self.table.selected_key
+        if key is not None:
+            self.app.push_screen(InvokePanel(key))
+
+    def action_yaml(self) -> None:
+        key = self.table.selected_key
+        found = find_endpoint(self.hyptui.store.state, key) if key else None
+        if found is not None:
+            self.hyptui.show_yaml(*found)
+
+    def action_delete(self) -> None:
+        targets = [split_endpoint_key(key) for key in self.table.target_keys()]
+        by_kind: dict[str, tuple[ResourceKind, list[ObjectKey]]] = {}
+        for kind, object_key in targets:
+            by_kind.setdefault(kind.key, (kind, []))[1].append(object_key)
+        self._confirm_deletes(list(by_kind.values()))
+
+    def _confirm_deletes(self, batches: list[tuple[ResourceKind, list[ObjectKey]]]) -> None:
+        """One question per kind (marks may span custom endpoints and JumpStart models), asked in turn."""
+        if batches:
+            (kind, keys), rest = batches[0], batches[1:]
+            self.hyptui.confirm_delete(
+                kind, keys, consequence=ENDPOINT_CASCADE, then=lambda: self._confirm_deletes(rest)
+            )
+
+    def action_new_endpoint(self) -> None:
+        from hyptui.screens.config_form import ConfigFormScreen
+
+        self.app.push_screen(ConfigFormScreen.new(CUSTOM_TEMPLATE))
+
+    def action_new_jumpstart(self) -> None:
+        from hyptui.screens.config_form import ConfigFormScreen
+
+        self.app.push_screen(ConfigFormScreen.new(JUMPSTART_TEMPLATE))
+
+    def action_operator_logs(self) -> None:
+        open_operator_log(self)
+
+
+def open_operator_log(screen: LiveScreen) -> None:
+    """The inference operator's log, as `hyp get-operator-logs` reads it for endpoints."""
+    operator = inference_operator_pod(screen.hyptui.store.state)
+    if operator is None:
+        screen.notify(
+            f"No inference operator pod in {INFERENCE_OPERATOR_NAMESPACE} is in view; try :ns all", severity="warning"
+        )
+        return
+    screen.hyptui.open_pod_log(operator.namespace, operator.name)

@@ -9,7 +9,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hyptui.config.render import INSTANCE_TYPE_LABEL
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, LOCAL_QUEUES, NAMESPACES, NODES, PODS, WORKLOAD_PRIORITY_CLASSES
+from hyptui.kinds import (
+    HYPERPOD_PYTORCH_JOBS,
+    LOCAL_QUEUES,
+    NAMESPACES,
+    NODES,
+    PODS,
+    WORKLOAD_PRIORITY_CLASSES,
+    WORKSPACE_TEMPLATES,
+)
 from hyptui.store.state import AppState, KubeObject
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
@@ -22,6 +30,7 @@ class ClusterChoices:
     images: tuple[str, ...] = ()  # newest job first
     local_queues: tuple[tuple[str, str], ...] | None = None  # (namespace, name); None: not known (no Kueue)
     priority_classes: tuple[str, ...] | None = None
+    workspace_templates: tuple[tuple[str, str], ...] = ()  # (namespace, name) of the spaces add-on's templates
 
     def queues(self, namespace: Any) -> tuple[str, ...] | None:
         """The LocalQueues a job in `namespace` can name (LocalQueues are namespaced)."""
@@ -33,6 +42,8 @@ class ClusterChoices:
         """The values a picker offers for a config.yaml field, or None when the field is typed freely."""
         if name == "queue_name":
             return self.queues(namespace)
+        if name == "template_ref":  # as config.yaml writes the mapping, so a pick reads back as one
+            return tuple(str({"name": name, "namespace": where}) for where, name in self.workspace_templates)
         return {
             "namespace": self.namespaces,
             "instance_type": self.instance_types,
@@ -54,6 +65,7 @@ def cluster_choices(state: AppState) -> ClusterChoices:
         images=_images(_objects(state, HYPERPOD_PYTORCH_JOBS.key)),
         local_queues=_keys(state, LOCAL_QUEUES.key),
         priority_classes=_names(state, WORKLOAD_PRIORITY_CLASSES.key),
+        workspace_templates=_keys(state, WORKSPACE_TEMPLATES.key) or (),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
@@ -40,6 +41,8 @@ class TemplateSpec:
     template_file: str | None  # the jinja file `hyp init` writes beside config.yaml; None where hyp has no init
     yaml_order: tuple[str, ...] | None = None  # config.yaml order when it differs from the model's field order
     volume_field: str | None = None  # the field `hyp` reads and writes with its volume handler
+    # where hyp has no template file: the object `hyp create` builds from the validated model
+    manifest: Callable[[Any], dict[str, Any]] | None = None
 
     @property
     def rendered_file(self) -> str:
@@ -103,7 +106,7 @@ _ALL = (
     TemplateSpec("hyp-jumpstart-endpoint", "1.2", jumpstart_endpoint.FlatHPJumpStartEndpointV1_2, "crd", "k8s.jinja"),
     TemplateSpec("cluster-stack", "1.0", cluster_stack.ClusterStackV1_0, "cfn", "cfn_params.jinja"),
     # hyp has no init template for spaces; hyptui keeps `hyp create hyp-space`'s fields in the same file layout.
-    TemplateSpec("hyp-space", "1.1", space.SpaceConfigV1_1, "crd", None),
+    TemplateSpec("hyp-space", "1.1", space.SpaceConfigV1_1, "crd", None, manifest=space.workspace_manifest),
 )
 TEMPLATES: dict[str, dict[str, TemplateSpec]] = {}
 for _spec in _ALL:

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from pydantic import ValidationError
 
 from hyptui.config.capacity import submission_resources
 from hyptui.config.config_file import CONFIG_FILE, FILE_MODE, ConfigDocument
@@ -39,7 +40,7 @@ def render(document: ConfigDocument) -> str:
     """The directory's template file rendered with config.yaml's values, as `hyp create` does (jinja2, no escaping)."""
     spec = document.template
     if spec.template_file is None:
-        raise RenderError(f"{spec.name} has no template file to render (hyp creates it from flags only)")
+        return _built_manifest(document)
     template_path = document.directory / spec.template_file
     if not template_path.is_file():
         raise RenderError(f"Missing config.yaml or {spec.template_file}. Run `hyptui init` first.")
@@ -48,6 +49,18 @@ def render(document: ConfigDocument) -> str:
         return jinja2.Template(template_path.read_text(encoding="utf-8")).render(**data)
     except jinja2.TemplateError as error:
         raise RenderError(f"Failed to render template: {error}") from error
+
+
+def _built_manifest(document: ConfigDocument) -> str:
+    """For a template hyp creates from flags alone (hyp-space): the object its model builds, as YAML."""
+    spec = document.template
+    if spec.manifest is None:
+        raise RenderError(f"{spec.name} has no template file to render (hyp creates it from flags only)")
+    try:
+        config = spec.model.model_validate({k: v for k, v in document.values.items() if v is not None})
+    except ValidationError as error:
+        raise RenderError(f"config.yaml does not validate: {error.error_count()} problem(s)") from error
+    return yaml.safe_dump(spec.manifest(config), sort_keys=False)
 
 
 def write_run(document: ConfigDocument, rendered: str, now: datetime) -> RunRecord:

@@ -195,3 +195,55 @@ class SpaceConfigV1_1(BaseModel):
     def _unique_volumes(cls, volumes: list[VolumeSpec] | None) -> list[VolumeSpec] | None:
         check_unique_volumes([v.name for v in volumes or ()], [v.mountPath for v in volumes or ()])
         return volumes
+
+
+QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
+PRIORITY_LABEL = "kueue.x-k8s.io/priority-class"
+# Workspace spec field ← config.yaml field, in the order hyperpod-space-template 1.1's `to_domain` writes them.
+_SPEC_FIELDS = (
+    ("image", "image"),
+    ("desiredStatus", "desired_status"),
+    ("ownershipType", "ownership_type"),
+    ("resources", "resources"),
+    ("storage", "storage"),
+    ("volumes", "volumes"),
+    ("containerConfig", "container_config"),
+    ("nodeSelector", "node_selector"),
+    ("affinity", "affinity"),
+    ("tolerations", "tolerations"),
+    ("lifecycle", "lifecycle"),
+    ("templateRef", "template_ref"),
+    ("idleShutdown", "idle_shutdown"),
+    ("appType", "app_type"),
+    ("serviceAccountName", "service_account_name"),
+    ("accessType", "access_type"),
+    ("env", "env"),
+    ("accessStrategy", "access_strategy"),
+    ("podSecurityContext", "pod_security_context"),
+    ("containerSecurityContext", "container_security_context"),
+    ("initContainers", "init_containers"),
+)
+
+
+def workspace_manifest(config: SpaceConfigV1_1) -> dict[str, Any]:
+    """The Workspace `hyp create hyp-space` submits for a validated config (its `to_domain`): unset fields left out,
+    task governance as Kueue labels on the Workspace."""
+    spec: dict[str, Any] = {"displayName": config.display_name}
+    for key, field in _SPEC_FIELDS:
+        value = getattr(config, field)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = [item.model_dump(exclude_none=True) if isinstance(item, BaseModel) else item for item in value]
+        elif isinstance(value, BaseModel):
+            value = value.model_dump(exclude_none=True)
+        spec[key] = value
+    metadata: dict[str, Any] = {"name": config.name, "namespace": config.namespace}
+    labels = {
+        label: value
+        for label, value in ((QUEUE_LABEL, config.queue_name), (PRIORITY_LABEL, config.priority))
+        if value is not None
+    }
+    if labels:
+        metadata["labels"] = labels
+    return {"apiVersion": "workspace.jupyter.org/v1alpha1", "kind": "Workspace", "metadata": metadata, "spec": spec}

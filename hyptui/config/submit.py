@@ -13,9 +13,9 @@ from hyptui.config.capacity import CapacityError
 from hyptui.config.config_file import ConfigDocument
 from hyptui.config.render import RenderError, RunRecord, parse_manifest, render, submission_object, write_run
 from hyptui.config.validation import FieldMessage, hyp_messages
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, ResourceKind
+from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, WORKSPACES, ResourceKind
 
-SUBMITTED_KINDS = {k.kind: k for k in (HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS)}
+SUBMITTED_KINDS = {k.kind: k for k in (HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, WORKSPACES)}
 
 
 class SubmitError(Exception):

@@ -128,6 +128,10 @@ class KubeApi:
         response = await self._request("GET", path, query)
         return json.loads(await response.read())
 
+    async def create(self, path: str, body: dict) -> dict:
+        response = await self._request("POST", path, body=body, content_type="application/json")
+        return json.loads(await response.read())
+
     async def merge_patch(self, path: str, patch: dict) -> dict:
         response = await self._request("PATCH", path, body=patch, content_type="application/merge-patch+json")
         return json.loads(await response.read())

@@ -104,6 +104,11 @@ class KubeGateway:
         api = self._ready_api()
         await api.delete(kind.object_path(namespace, name))
 
+    async def create(self, kind: ResourceKind, namespace: str | None, body: dict) -> dict:
+        """POST `body` to the kind's collection; the API server's answer (for a create-only kind, all there is)."""
+        api = self._ready_api()
+        return await api.create(kind.collection_path(namespace), body)
+
     async def merge_patch(self, kind: ResourceKind, namespace: str | None, name: str, patch: dict) -> None:
         api = self._ready_api()
         await api.merge_patch(kind.object_path(namespace, name), patch)

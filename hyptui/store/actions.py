@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hyptui.store.state import Connection, WatchStatus
+from hyptui.store.state import Connection, Invocation, WatchStatus
 
 WatchEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]
 
@@ -44,4 +44,12 @@ class Notice:
     message: str | None  # None clears it
 
 
-Action = Connected | ListLoaded | WatchEvent | WatchStatusChanged | Notice
+@dataclass(frozen=True, slots=True)
+class InvocationRecorded:
+    """An endpoint answered (or refused) a request from the invoke panel; kept for the session's history."""
+
+    endpoint: str  # the endpoint's row key
+    invocation: Invocation
+
+
+Action = Connected | ListLoaded | WatchEvent | WatchStatusChanged | Notice | InvocationRecorded

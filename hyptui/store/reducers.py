@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from hyptui.store.actions import Action, Connected, ListLoaded, Notice, WatchEvent, WatchStatusChanged
+from hyptui.store.actions import (
+    Action,
+    Connected,
+    InvocationRecorded,
+    ListLoaded,
+    Notice,
+    WatchEvent,
+    WatchStatusChanged,
+)
 from hyptui.store.state import EMPTY_COLLECTION, AppState, Collection, Connection, KubeObject, ObjectKey
+
+INVOCATION_HISTORY = 50  # requests kept per endpoint for the session
 
 
 def reduce(state: AppState, action: Action) -> AppState:
@@ -117,6 +128,7 @@ class _Batch:
         self._collections = state.collections
         self._watches = state.watches
         self._notice = state.notice
+        self._invocations = state.invocations
         self._drafts: dict[str, _Draft] = {}
 
     def _draft(self, kind: str) -> _Draft:
@@ -147,6 +159,9 @@ class _Batch:
                 self._notice = message
             case Connected(connection=connection):
                 self._connect(connection)
+            case InvocationRecorded(endpoint=endpoint, invocation=invocation):
+                kept = (*self._invocations.get(endpoint, ()), invocation)[-INVOCATION_HISTORY:]
+                self._invocations = MappingProxyType({**self._invocations, endpoint: kept})
 
     def result(self) -> AppState:
         changed = {kind: frozen for kind, draft in self._drafts.items() if (frozen := draft.freeze()) is not draft.base}
@@ -157,8 +172,14 @@ class _Batch:
             and collections is state.collections
             and self._watches is state.watches
             and self._notice == state.notice
+            and self._invocations is state.invocations
         ):
             return state
-        return AppState(
-            connection=self._connection, collections=collections, watches=self._watches, notice=self._notice
+        return replace(
+            state,
+            connection=self._connection,
+            collections=collections,
+            watches=self._watches,
+            notice=self._notice,
+            invocations=self._invocations,
         )

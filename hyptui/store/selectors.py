@@ -14,9 +14,10 @@ from hyptui.age import human_duration, parse_time
 from hyptui.job_status import job_status
 from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS
 from hyptui.pod_status import pod_summary
-from hyptui.store.state import AppState, Collection, KubeObject, ObjectKey
+from hyptui.store.state import AppState, Collection, Invocation, KubeObject, ObjectKey
 
 JOB_LABEL = "HPJob"  # the training operator labels every pod of a job with HPJob=<job name>
+APP_LABEL = "app"  # the inference operator labels an endpoint's model pods with app=<endpoint name>
 
 F = TypeVar("F", bound=Callable[..., Any])
 K = TypeVar("K", bound=Hashable)
@@ -99,7 +100,13 @@ def _by_name(obj: KubeObject) -> str:
     return obj.name
 
 
+def _app_of_pod(pod: KubeObject) -> ObjectKey | None:
+    app = pod.labels.get(APP_LABEL)
+    return (pod.namespace, app) if app else None
+
+
 _pods_by_job = _GroupIndex(_job_of_pod, _by_name)
+_pods_by_app = _GroupIndex(_app_of_pod, _by_name)
 _events_by_object = _GroupIndex(_involved_object, event_order)
 
 
@@ -110,6 +117,16 @@ def get_object(state: AppState, kind: str, key: ObjectKey) -> KubeObject | None:
 def job_pods(state: AppState, key: ObjectKey) -> tuple[KubeObject, ...]:
     """The pods of one job, sorted by name."""
     return _pods_by_job(state.collection(PODS.key)).get(key, ())
+
+
+def app_pods(state: AppState, namespace: str, app: str) -> tuple[KubeObject, ...]:
+    """The pods labelled app=<app> in one namespace, sorted by name."""
+    return _pods_by_app(state.collection(PODS.key)).get((namespace, app), ())
+
+
+def invocation_history(state: AppState, endpoint: str) -> tuple[Invocation, ...]:
+    """The requests sent to one endpoint this session, oldest first."""
+    return state.invocations.get(endpoint, ())
 
 
 def object_events(state: AppState, namespace: str, kind: str, name: str) -> tuple[KubeObject, ...]:

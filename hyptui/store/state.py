@@ -90,11 +90,25 @@ class Connection:
 
 
 @dataclass(frozen=True, slots=True)
+class Invocation:
+    """One request sent to an inference endpoint from the invoke panel, and what came back."""
+
+    at: datetime
+    request: str
+    content_type: str
+    ok: bool
+    response: str  # the body (pretty-printed when JSON) or the error message
+    latency_ms: float
+
+
+@dataclass(frozen=True, slots=True)
 class AppState:
     connection: Connection | None = None
     collections: Mapping[str, Collection] = field(default_factory=_nothing)  # by ResourceKind.key
     watches: Mapping[str, WatchStatus] = field(default_factory=_nothing)  # by ResourceKind.key
     notice: str | None = None  # the last user-visible error or info message
+    # the session's invoke history, newest last, by endpoint row key (hyptui.endpoints_view.endpoint_key)
+    invocations: Mapping[str, tuple[Invocation, ...]] = field(default_factory=_nothing)
 
     def collection(self, kind: str) -> Collection:
         return self.collections.get(kind, EMPTY_COLLECTION)

@@ -1,0 +1,83 @@
+"""SVG snapshots of the spaces section, reusing the seeded app, fixed port and clock of test_screen_snapshots.py; each
+is paired with a behaviour test in test_spaces_screen.py, and `steps` asserts the screen really got there."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from hyptui.kinds import WORKSPACES
+from hyptui.screens.config_form import ConfigFormScreen
+from hyptui.screens.space_detail import SpaceDetailScreen
+from hyptui.screens.space_templates import SpaceTemplatesScreen
+from hyptui.sim.cluster import EmbeddedCluster
+from tests.screens import test_screen_snapshots as screen_snapshots
+from tests.screens.helpers import cell, table_keys, wait_until, widget_text
+from tests.screens.test_form_snapshots import freeze_form
+from tests.screens.test_spaces_screen import BIG_GPU, open_spaces, select
+
+snapshot_cluster = screen_snapshots.snapshot_cluster
+take = screen_snapshots.take
+SIZE = (150, 40)
+BIG = "default/big-gpu"
+
+
+async def with_gpu_space(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+    await open_spaces(pilot, cluster)
+    workspace = {"metadata": {"name": "big-gpu"}, "spec": {"displayName": "Too big", "resources": BIG_GPU}}
+    cluster.store.create(WORKSPACES, workspace, "default")
+    cluster.advance(120)
+    await wait_until(pilot, lambda: BIG in table_keys(pilot.app), "the GPU space")
+    await wait_until(pilot, lambda: cell(pilot.app, BIG, "status") == "Pending", "the GPU space to wait")
+    select(pilot, BIG)
+    summary = pilot.app.screen.query_one("#space-summary")
+    await wait_until(pilot, lambda: "Insufficient nvidia.com/gpu" in widget_text(summary), "the reason")
+
+
+def test_spaces_list_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await with_gpu_space(pilot, cluster)
+        screen_snapshots.freeze_cursors(pilot)
+
+    assert take(SIZE, steps)
+
+
+def test_space_detail_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await with_gpu_space(pilot, cluster)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SpaceDetailScreen), "the detail")
+        reason = pilot.app.screen.query_one("#space-reason")
+        await wait_until(pilot, lambda: "Insufficient nvidia.com/gpu" in widget_text(reason), "the reason")
+        screen_snapshots.freeze_cursors(pilot)
+
+    assert take(SIZE, steps)
+
+
+def test_space_templates_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await open_spaces(pilot, cluster)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SpaceTemplatesScreen), "the templates")
+        await wait_until(pilot, lambda: len(table_keys(pilot.app)) == 2, "both templates")
+        describe = pilot.app.screen.query_one("#template-describe")
+        await wait_until(pilot, lambda: "Description" in widget_text(describe), "the description")
+        screen_snapshots.freeze_cursors(pilot)
+
+    assert take(SIZE, steps)
+
+
+def test_new_space_form_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await open_spaces(pilot, cluster)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfigFormScreen), "the space form")
+        screen = pilot.app.screen
+        assert isinstance(screen, ConfigFormScreen)
+        await wait_until(
+            pilot, lambda: "# template: hyp-space" in screen.query_one("#config-preview", TextArea).text, "previews"
+        )
+        assert screen.row("name").editor.has_focus
+        freeze_form(pilot)
+
+    assert take(SIZE, steps)
