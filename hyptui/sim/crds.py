@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hyptui.kinds import AGE_COLUMN, ResourceKind
+from hyptui.sim.custom_schemas import structural_schema
 
 CUSTOM_RESOURCE_DEFINITIONS = ResourceKind(
     key="customresourcedefinitions",
@@ -82,8 +83,7 @@ def _version(kind: ResourceKind, storage: bool) -> dict[str, Any]:
         "name": kind.version,
         "served": True,
         "storage": storage,
-        # The simulator does not know the operators' schemas: everything is preserved, nothing pruned.
-        "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
+        "schema": {"openAPIV3Schema": structural_schema(kind)},
     }
     if kind.deprecation_warning:
         version["deprecated"] = True

@@ -37,14 +37,21 @@ from hyptui.sim.errors import (
     unsupported_media_type,
 )
 from hyptui.sim.event_views import EVENTS_V1, core_field_selector, to_core, to_events_v1
+from hyptui.sim.field_validation import FieldValidation, check_apply_patch
 from hyptui.sim.list_pages import ListSnapshots
 from hyptui.sim.logs import LogStore, render_line
 from hyptui.sim.patch import APPLY_PATCH, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH
 from hyptui.sim.protobuf_body import PROTOBUF, decode_protobuf_object
 from hyptui.sim.selectors import FieldSelector, parse_label_selector
-from hyptui.sim.storage import PROPAGATION_POLICIES, ObjectStore, Watcher, apply_patch_document, decode_patch
+from hyptui.sim.storage import (
+    PROPAGATION_POLICIES,
+    ObjectStore,
+    Watcher,
+    apply_patch_document,
+    decode_patch,
+    object_to_apply,
+)
 from hyptui.sim.table_printers import INCLUDE_OBJECT, TABLE_CONTENT_TYPE, render_table, table_version
-from hyptui.sim.validation import check_known_fields
 
 log = logging.getLogger(__name__)
 # One debug line per request (method, path, status, milliseconds): `hyptui sim -v` shows them.
@@ -212,12 +219,14 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
     server: ClusterHTTPServer
     _response_started = False  # once a status line went out, an error can no longer become a Status reply
     _status = 0
-    _warning = ""  # a deprecated version's warning, sent as a `Warning: 299` header with the reply
+    # Sent as `Warning: 299` headers with the reply: a deprecated version's warning, unknown fields dropped.
+    _warnings: list[str]
 
     # ---- plumbing
 
     def setup(self) -> None:
         super().setup()
+        self._warnings = []  # a malformed request is answered before _handle starts one
         self.server.track(self.connection)
 
     def finish(self) -> None:
@@ -242,8 +251,9 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         self._send_json(code, ApiError(code, reason, message or phrase).status_body())
 
     def end_headers(self) -> None:
-        if self._warning:
-            self.send_header("Warning", f'299 - "{self._warning}"')
+        for warning in self._warnings:
+            text = warning.replace("\\", "\\\\").replace('"', '\\"')
+            self.send_header("Warning", f'299 - "{text}"')
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -280,7 +290,7 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         started = time.monotonic()
         self._response_started = False  # per request: a keep-alive connection reuses the handler
         self._status = 0
-        self._warning = ""
+        self._warnings = []
         try:
             url = urlsplit(self.path)
             query = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
@@ -329,6 +339,11 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             self._only_get(method)
             self._send_text(200, "ok")
             return
+        if _only_protobuf(self.headers.get("Accept", "")):
+            # Clients offer JSON as the fallback (client-go does); one that will take nothing else is refused.
+            raise ApiError(
+                406, "NotAcceptable", "only the following media types are accepted: application/json, application/yaml"
+            )
         if path in ("/version", "/api", "/apis") or self._is_discovery(path):
             self._only_get(method)
             self._send_discovery(path)
@@ -340,7 +355,8 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         route = parse_resource_path(path.strip("/").split("/"))
         if route is None:
             raise path_not_found()
-        self._warning = route.kind.deprecation_warning
+        if route.kind.deprecation_warning:
+            self._warnings.append(route.kind.deprecation_warning)
         if route.kind.key == CUSTOM_RESOURCE_DEFINITIONS.key:
             self._only_get(method)
         if route.kind in CREATE_ONLY_KINDS and (method != "POST" or route.name is not None):
@@ -351,16 +367,18 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             case "GET":
                 self._get(route, query)
             case "POST" if route.name is None:
-                obj = _decode_body(body, self.headers)
-                self._check_fields(route.kind, obj, query)
+                fields = FieldValidation.of(route.kind, query)
+                obj = fields.decoded(_decode_body(body, self.headers))
                 created = store.create(view.stored, view.from_client(obj), route.namespace)
+                self._warnings += fields.warnings
                 self._send_json(201, view.to_client(created))
             case "PUT" if route.name is not None and route.subresource != "log":
-                obj = _decode_body(body, self.headers)
-                self._check_fields(route.kind, obj, query)
+                fields = FieldValidation.of(route.kind, query)
+                obj = fields.decoded(_decode_body(body, self.headers))
                 replaced = store.replace(
                     view.stored, route.namespace, route.name, view.from_client(obj), route.subresource
                 )
+                self._warnings += fields.warnings
                 self._send_json(200, view.to_client(replaced))
             case "PATCH" if route.name is not None and route.subresource != "log":
                 self._patch(route, view, query, body)
@@ -406,10 +424,6 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         if document is None:
             raise path_not_found()
         self._send_json(200, document)
-
-    def _check_fields(self, kind: ResourceKind, obj: Any, query: dict[str, str], *, patch: bool = False) -> None:
-        if query.get("fieldValidation") == "Strict":
-            check_known_fields(kind, obj, patch=patch)
 
     # ---- verbs
 
@@ -510,16 +524,24 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         media_type = content_type.split(";")[0].strip().lower()
         if media_type == APPLY_PATCH and not query.get("fieldManager"):
             raise bad_request("PATCH requests of type application/apply-patch+yaml require the fieldManager parameter")
-        if media_type in (MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH) and query.get("fieldValidation") == "Strict":
-            self._check_fields(route.kind, decode_patch(body, media_type), query, patch=True)
+        fields = FieldValidation.of(route.kind, query)
+        if media_type == APPLY_PATCH:
+            check_apply_patch(route.kind, decode_patch(body, media_type), route.namespace, route.name)
         if view.stored is route.kind:
-            patched = store.patch(route.kind, route.namespace, route.name, body, content_type, route.subresource)
+            patched = store.patch(
+                route.kind,
+                route.namespace,
+                route.name,
+                body,
+                content_type,
+                route.subresource,
+                decoded=lambda obj: fields.decoded(obj, patch=True),
+            )
+            self._warnings += fields.warnings
             self._send_json(200, patched)
             return
-        # A converted view: patch the object as the client sees it, store it back in the stored form. Server-side
-        # apply is only offered where it is a merge patch (custom kinds), as field ownership is not simulated.
-        builtin = (JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH)
-        accepted = builtin if route.kind.builtin else (JSON_PATCH, MERGE_PATCH, APPLY_PATCH)
+        # A converted view: patch the object as the client sees it, store it back in the stored form.
+        accepted = (JSON_PATCH, MERGE_PATCH, APPLY_PATCH) + ((STRATEGIC_MERGE_PATCH,) if route.kind.builtin else ())
         if media_type not in accepted:
             raise unsupported_media_type(accepted)
         document = decode_patch(body, media_type)
@@ -529,17 +551,22 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             if error.code != 404 or media_type != APPLY_PATCH or route.subresource is not None:
                 raise
             # Server-side apply creates what does not exist yet.
-            created = store.create(view.stored, view.from_client(document), route.namespace)
+            created = store.create(
+                view.stored, view.from_client(object_to_apply(document, route.name)), route.namespace
+            )
             self._send_json(200, view.to_client(created))
             return
-        patched = apply_patch_document(route.kind, current, document, media_type)
+        patched = fields.decoded(apply_patch_document(route.kind, current, document, media_type), patch=True)
         replaced = store.replace(view.stored, route.namespace, route.name, view.from_client(patched), route.subresource)
+        self._warnings += fields.warnings
         self._send_json(200, view.to_client(replaced))
 
     def _delete(self, route: ResourceRoute, query: dict[str, str], body: bytes) -> None:
         options = _decode_body(body, self.headers) if body.strip() else {}
         if not isinstance(options, dict):
             raise bad_request("DeleteOptions must be a JSON object")
+        if options.get("dryRun"):
+            raise bad_request("dryRun is not supported by the embedded cluster")
         propagation = options.get("propagationPolicy") or query.get("propagationPolicy")
         orphan = options.get("orphanDependents", query.get("orphanDependents"))
         if propagation is None:
@@ -790,6 +817,11 @@ def _chunk_size(line: bytes) -> int:
         return int(line.split(b";")[0].strip() or b"0", 16)
     except ValueError:
         raise bad_request("invalid chunked request body") from None
+
+
+def _only_protobuf(accept: str) -> bool:
+    media_types = [media_range.split(";")[0].strip() for media_range in accept.split(",") if media_range.strip()]
+    return bool(media_types) and all(media_type == PROTOBUF for media_type in media_types)
 
 
 def _decode_body(body: bytes, headers: Any) -> Any:

@@ -4,18 +4,25 @@ Per kind, one PATCH operation carrying its group-version-kind and a `fieldValida
 validates fields itself, so it sends `fieldValidation=Strict` instead of validating against schemas we do not have.
 Strategic merge patch is left out of the request bodies on purpose: kubectl's client-side apply then computes it from
 its compiled-in types for built-in kinds and sends a merge patch for custom ones.
+
+`components.schemas` holds each kind's schema (built-in kinds from the official client's models, custom kinds from their
+CRD's structural schema), so `kubectl explain` works and the server validates request fields against the same schemas.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from hyptui.kinds import ResourceKind
+from hyptui.sim.builtin_schemas import builtin_components, builtin_schema_name, object_meta_name
+from hyptui.sim.custom_schemas import structural_schema
 from hyptui.sim.discovery import SERVED_KINDS, VERSION_INFO
 
+_REF_PREFIX = "#/components/schemas/"
 _PATCH_MEDIA_TYPES = ("application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml")
 
 
@@ -52,7 +59,66 @@ def _documents() -> dict[str, dict[str, Any]]:
             },
         )
         document["paths"][_object_path(kind)] = {"patch": _patch_operation(kind)}
+        schemas = document["components"]["schemas"]
+        # `kubectl explain` finds a kind's schema by the group-version-kind its root carries.
+        gvk = {"x-kubernetes-group-version-kind": [{"group": kind.group, "version": kind.version, "kind": kind.kind}]}
+        if not kind.builtin:
+            schemas.update(_reachable(object_meta_name()))
+            schemas[_custom_schema_name(kind)] = {**_published(kind), **gvk}
+        elif name := builtin_schema_name(kind):
+            schemas.update(_reachable(name))
+            schemas[name] = {**schemas[name], **gvk}
     return documents
+
+
+def _custom_schema_name(kind: ResourceKind) -> str:
+    """A custom kind's component name, group reversed as real servers have it: `io.x-k8s.kueue.v1beta2.Workload`."""
+    return ".".join([*reversed(kind.group.split(".")), kind.version, kind.kind])
+
+
+def object_schema(kind: ResourceKind) -> dict[str, Any]:
+    """The schema a served kind's objects are validated against: a `$ref` for built-in kinds, `{}` (anything) for
+    the read-only CustomResourceDefinitions."""
+    if not kind.builtin:
+        return _published(kind)
+    name = builtin_schema_name(kind)
+    return {"$ref": _REF_PREFIX + name} if name else {}
+
+
+def resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Follow a `$ref` to the component it names."""
+    while "$ref" in schema:
+        schema = builtin_components()[schema["$ref"].removeprefix(_REF_PREFIX)]
+    return schema
+
+
+@cache
+def _published(kind: ResourceKind) -> dict[str, Any]:
+    """A custom kind's structural schema, its metadata typed as ObjectMeta as the real server publishes it."""
+    schema = structural_schema(kind)
+    if "properties" in schema:
+        schema["properties"]["metadata"] = {"$ref": _REF_PREFIX + object_meta_name()}
+    return schema
+
+
+def _reachable(name: str) -> dict[str, dict[str, Any]]:
+    """A component and every component it refers to, as a group-version document must carry them."""
+    components = builtin_components()
+    found: dict[str, dict[str, Any]] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found[current] = components[current]
+        pending += [ref.removeprefix(_REF_PREFIX) for ref in _refs(components[current])]
+    return found
+
+
+def _refs(schema: Any) -> list[str]:
+    if isinstance(schema, dict):
+        return [schema["$ref"]] if "$ref" in schema else [ref for value in schema.values() for ref in _refs(value)]
+    return []
 
 
 def _object_path(kind: ResourceKind) -> str:

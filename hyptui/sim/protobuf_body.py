@@ -1,8 +1,10 @@
-"""Request bodies in Kubernetes' protobuf encoding, which kubectl's typed commands send (`kubectl create namespace`).
+"""Request bodies in Kubernetes' protobuf encoding, which kubectl's typed commands send (`kubectl create namespace`,
+the DeleteOptions of `kubectl drain`).
 
 Without the generated Go types only the parts every object shares can be read: the type, and the metadata fields
 people set (name, generateName, namespace, labels, annotations, finalizers). A Namespace is nothing more, so it is
-decoded whole; a protobuf body of any other kind is refused with 415, naming the media types that work.
+decoded whole, as are DeleteOptions; a protobuf body of any other kind is refused with 415, naming the media types
+that work.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from hyptui.sim.errors import ApiError, bad_request, unsupported_media_type
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 _MAGIC = b"k8s\x00"
-_DECODABLE_KINDS = {("v1", "Namespace")}
+_DECODABLE_KINDS = {("v1", "Namespace"), ("v1", "DeleteOptions"), ("meta.k8s.io/v1", "DeleteOptions")}
 Fields = list[tuple[int, int | bytes]]
 
 
@@ -27,6 +29,8 @@ def decode_protobuf_object(body: bytes) -> dict[str, Any]:
         if (api_version, kind) not in _DECODABLE_KINDS:
             raise unsupported_media_type(("application/json", "application/yaml"))
         raw = _fields(_bytes(unknown, 2))
+        if kind == "DeleteOptions":
+            return {"apiVersion": api_version, "kind": kind, **_delete_options(raw)}
         obj: dict[str, Any] = {"apiVersion": api_version, "kind": kind, "metadata": _object_meta(_bytes(raw, 1))}
         finalizers = [value.decode() for value in _all(_fields(_bytes(raw, 2)), 1) if isinstance(value, bytes)]
         if finalizers:
@@ -36,6 +40,26 @@ def decode_protobuf_object(body: bytes) -> dict[str, Any]:
         raise
     except (ValueError, IndexError, UnicodeDecodeError):
         raise bad_request("the body of the request could not be decoded as protobuf") from None
+
+
+def _delete_options(fields: Fields) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    grace = [value for value in _all(fields, 1) if isinstance(value, int)]
+    if grace:
+        options["gracePeriodSeconds"] = grace[-1] - (1 << 64) if grace[-1] >= 1 << 63 else grace[-1]  # int64
+    preconditions = _fields(_bytes(fields, 2))
+    named = {name: _text(preconditions, number) for number, name in ((1, "uid"), (2, "resourceVersion"))}
+    if present := {name: value for name, value in named.items() if value}:
+        options["preconditions"] = present
+    orphan = [value for value in _all(fields, 3) if isinstance(value, int)]
+    if orphan:
+        options["orphanDependents"] = bool(orphan[-1])
+    if policy := _text(fields, 4):
+        options["propagationPolicy"] = policy
+    dry_run = [value.decode() for value in _all(fields, 5) if isinstance(value, bytes)]
+    if dry_run:
+        options["dryRun"] = dry_run
+    return options
 
 
 def _object_meta(data: bytes) -> dict[str, Any]:

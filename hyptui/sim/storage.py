@@ -53,6 +53,7 @@ ADDED = "ADDED"
 MODIFIED = "MODIFIED"
 DELETED = "DELETED"
 PROPAGATION_POLICIES = ("Orphan", "Background", "Foreground")
+FOREGROUND_FINALIZER = "foregroundDeletion"
 FIRST_RESOURCE_VERSION = 1000
 # Kubernetes' generateName alphabet: no vowels (no accidental words) and no look-alike characters.
 _NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -328,7 +329,9 @@ class ObjectStore:
         body: bytes | str | dict[str, Any] | list[Any],
         content_type: str,
         subresource: str | None = None,
+        decoded: Callable[[Any], Any] = lambda obj: obj,
     ) -> dict[str, Any]:
+        """`decoded` turns the patched object into what is stored (the API server drops unknown fields there)."""
         _check_subresource(subresource)
         media_type = content_type.split(";")[0].strip().lower()
         accepted = (JSON_PATCH, MERGE_PATCH, APPLY_PATCH) + ((STRATEGIC_MERGE_PATCH,) if kind.builtin else ())
@@ -342,8 +345,8 @@ class ObjectStore:
                     if media_type != APPLY_PATCH or subresource is not None:
                         raise not_found(kind, name)
                     # Server-side apply creates what does not exist yet.
-                    return copy.deepcopy(self._create(kind, document, namespace))
-                patched = apply_patch_document(kind, stored, document, media_type)
+                    return copy.deepcopy(self._create(kind, object_to_apply(document, name), namespace))
+                patched = decoded(apply_patch_document(kind, stored, document, media_type))
                 if not isinstance(patched, dict):
                     raise bad_request("the patched object must be a JSON object")
                 check_shape(kind, {"metadata": {}, **patched})
@@ -479,7 +482,11 @@ class ObjectStore:
             metadata.pop(transient, None)
         metadata["uid"] = str(uuid.UUID(int=self._random.getrandbits(128), version=4))
         metadata["creationTimestamp"] = rfc3339(self._clock.now())
-        metadata["generation"] = 1
+        if _tracks_generation(kind):
+            metadata["generation"] = 1
+        elif not _is_number(metadata.get("generation")):
+            # Built-in kinds of a 1.32 server keep what the client set (pods gain generation tracking in 1.33).
+            metadata.pop("generation", None)
         _apply_creation_defaults(kind, new)
         return self._commit(kind, ADDED, new, None)
 
@@ -510,14 +517,17 @@ class ObjectStore:
             else:
                 metadata.pop(field, None)
         metadata["resourceVersion"] = stored["metadata"]["resourceVersion"]
-        if _spec_of(kind, candidate) != _spec_of(kind, stored):
+        if _tracks_generation(kind) and _spec_of(kind, candidate) != _spec_of(kind, stored):
             metadata["generation"] = stored["metadata"].get("generation", 0) + 1
         if candidate == stored:
             return stored
         if metadata.get("deletionTimestamp") and not metadata.get("finalizers"):
             # The last finalizer is gone: the pending deletion completes with this write.
             return self._remove(kind, candidate, cascade=True)
-        return self._commit(kind, MODIFIED, candidate, stored)
+        updated = self._commit(kind, MODIFIED, candidate, stored)
+        if metadata.get("ownerReferences") != stored["metadata"].get("ownerReferences"):
+            self._release_owners_of(stored, {ref.get("uid") for ref in metadata.get("ownerReferences") or []})
+        return updated
 
     def _delete(self, kind: ResourceKind, stored: dict[str, Any], propagation: str) -> dict[str, Any]:
         if kind.key == NAMESPACES.key:
@@ -525,19 +535,68 @@ class ObjectStore:
         uid = stored["metadata"]["uid"]
         if propagation == "Orphan":
             self._orphan_dependents(uid)
+        if propagation == "Foreground":
+            return self._delete_in_foreground(kind, stored)
         if stored["metadata"].get("finalizers"):
             if stored["metadata"].get("deletionTimestamp"):
                 return stored
             # Dependents are collected (Background) when the finalizers are gone and the object really goes.
             return self._commit(kind, MODIFIED, self._marked_for_deletion(stored), stored)
-        if propagation == "Foreground":
-            self._delete_dependents(uid)
         return self._remove(kind, stored, cascade=propagation == "Background")
+
+    def _delete_in_foreground(self, kind: ResourceKind, stored: dict[str, Any]) -> dict[str, Any]:
+        """The owner stays, marked and holding the `foregroundDeletion` finalizer, while the garbage collector deletes
+        its dependents (in the foreground those that have dependents of their own); it goes once no dependent that
+        blocks owner deletion is left."""
+        metadata = stored["metadata"]
+        finalizers = list(metadata.get("finalizers") or [])
+        if metadata.get("deletionTimestamp") and FOREGROUND_FINALIZER in finalizers:
+            return stored
+        marked = copy.deepcopy(stored) if metadata.get("deletionTimestamp") else self._marked_for_deletion(stored)
+        marked["metadata"]["finalizers"] = [*finalizers, FOREGROUND_FINALIZER]
+        marked = self._commit(kind, MODIFIED, marked, stored)
+        for dependent_kind, dependent in self._dependents(metadata["uid"]):
+            current = self._find(dependent_kind, dependent["metadata"].get("namespace"), dependent["metadata"]["name"])
+            if current is not None:
+                nested = bool(self._dependents(current["metadata"]["uid"]))
+                self._delete(dependent_kind, current, "Foreground" if nested else "Background")
+        self._release_if_unblocked(kind, marked["metadata"].get("namespace"), marked["metadata"]["name"])
+        return marked
+
+    def _release_if_unblocked(self, kind: ResourceKind, namespace: str | None, name: str) -> None:
+        """The garbage collector's last step of a foreground deletion: drop `foregroundDeletion` once no dependent
+        with `blockOwnerDeletion` is left (which removes the owner when it was the last finalizer)."""
+        owner = self._find(kind, namespace, name)
+        if owner is None or FOREGROUND_FINALIZER not in (owner["metadata"].get("finalizers") or []):
+            return
+        uid = owner["metadata"]["uid"]
+        for _, dependent in self._dependents(uid):
+            refs = dependent["metadata"].get("ownerReferences") or []
+            if any(ref.get("uid") == uid and ref.get("blockOwnerDeletion") for ref in refs):
+                return
+        released = copy.deepcopy(owner)
+        released["metadata"]["finalizers"] = [f for f in owner["metadata"]["finalizers"] if f != FOREGROUND_FINALIZER]
+        self._update(kind, owner, released)
+
+    def _release_owners_of(self, dependent: Mapping[str, Any], still_owned_by: set[str]) -> None:
+        """A dependent went away (or dropped an owner): owners waiting on it in the foreground may go now."""
+        metadata = dependent["metadata"]
+        for ref in metadata.get("ownerReferences") or []:
+            if ref.get("uid") in still_owned_by:
+                continue
+            group = ref.get("apiVersion", "").rpartition("/")[0]
+            for owner_kind in [k for k in self._objects if k.kind == ref.get("kind") and k.group == group]:
+                namespace = metadata.get("namespace") if owner_kind.namespaced else None
+                owner = self._find(owner_kind, namespace, ref.get("name", ""))
+                if owner is not None and owner["metadata"]["uid"] == ref.get("uid"):
+                    self._release_if_unblocked(owner_kind, namespace, ref["name"])
 
     def _marked_for_deletion(self, stored: dict[str, Any]) -> dict[str, Any]:
         marked = copy.deepcopy(stored)
         marked["metadata"]["deletionTimestamp"] = rfc3339(self._clock.now())
         marked["metadata"]["deletionGracePeriodSeconds"] = 0
+        if marked["metadata"].get("generation", 0) > 0:
+            marked["metadata"]["generation"] += 1  # as the registry does when it sets deletionTimestamp
         return marked
 
     def _delete_namespace(self, stored: dict[str, Any]) -> dict[str, Any]:
@@ -567,6 +626,7 @@ class ObjectStore:
         removed = self._commit(kind, DELETED, last_state, None)
         if cascade:
             self._delete_dependents(removed["metadata"]["uid"])
+        self._release_owners_of(removed, still_owned_by=set())
         if kind.namespaced:
             self._finish_namespace_if_empty(removed["metadata"]["namespace"])
         return removed
@@ -744,6 +804,12 @@ def _apply_creation_defaults(kind: ResourceKind, obj: dict[str, Any]) -> None:
         obj.setdefault("status", {}).setdefault("phase", "Pending")
 
 
+def _tracks_generation(kind: ResourceKind) -> bool:
+    """Custom resources count generations; of the built-in kinds served here (pods, nodes, namespaces, events)
+    none does on a 1.32 server."""
+    return not kind.builtin
+
+
 def _spec_of(kind: ResourceKind, obj: Mapping[str, Any]) -> dict[str, Any]:
     """The part of an object whose change bumps metadata.generation."""
     ignored = {"metadata", "status"} if kind.has_status else {"metadata"}
@@ -777,6 +843,16 @@ def decode_patch(body: bytes | str | dict[str, Any] | list[Any], media_type: str
         return yaml.safe_load(body) if media_type == APPLY_PATCH else json.loads(body)
     except (ValueError, yaml.YAMLError) as error:
         raise bad_request(f"error decoding patch: {error}") from None
+
+
+def object_to_apply(document: Any, name: str) -> Any:
+    """A server-side apply body that creates its object: named by the URL, which a differing name contradicts."""
+    if not isinstance(document, dict):
+        return document
+    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    if metadata.get("name") not in (None, name):
+        raise bad_request(f"the name of the object ({metadata['name']}) does not match the name on the URL ({name})")
+    return {**document, "metadata": {**metadata, "name": name}}
 
 
 def apply_patch_document(kind: ResourceKind, stored: dict[str, Any], document: Any, media_type: str) -> Any:

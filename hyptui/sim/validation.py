@@ -1,5 +1,5 @@
-"""What the API server checks before it stores anything: object names (DNS-1123) and, with `fieldValidation=Strict`,
-unknown fields (top level and metadata, the ones the simulator can know for every kind)."""
+"""What the API server checks before it stores anything: object names (DNS-1123) and the JSON types of the fields the
+simulator relies on (unknown fields: see field_validation)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from hyptui.kinds import EVENTS, NAMESPACES, ResourceKind
-from hyptui.sim.errors import ApiError, bad_request, invalid, invalid_field
+from hyptui.kinds import NAMESPACES, ResourceKind
+from hyptui.sim.errors import bad_request, invalid, invalid_field
 
 _DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS1123_SUBDOMAIN = _DNS1123_LABEL + r"(\." + _DNS1123_LABEL + ")*"
@@ -20,68 +20,6 @@ _LABEL_MESSAGE = (
 _SUBDOMAIN_MESSAGE = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start "
     f"and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '{_DNS1123_SUBDOMAIN}')"
-)
-OBJECT_META_FIELDS = frozenset(
-    {
-        "name",
-        "generateName",
-        "namespace",
-        "selfLink",
-        "uid",
-        "resourceVersion",
-        "generation",
-        "creationTimestamp",
-        "deletionTimestamp",
-        "deletionGracePeriodSeconds",
-        "labels",
-        "annotations",
-        "ownerReferences",
-        "finalizers",
-        "managedFields",
-    }
-)
-_TOP_LEVEL_FIELDS = frozenset({"apiVersion", "kind", "metadata", "spec", "status"})
-_CORE_EVENT_FIELDS = frozenset(
-    {
-        "apiVersion",
-        "kind",
-        "metadata",
-        "involvedObject",
-        "reason",
-        "message",
-        "source",
-        "firstTimestamp",
-        "lastTimestamp",
-        "count",
-        "type",
-        "eventTime",
-        "series",
-        "action",
-        "related",
-        "reportingComponent",
-        "reportingInstance",
-    }
-)
-_EVENTS_V1_FIELDS = frozenset(
-    {
-        "apiVersion",
-        "kind",
-        "metadata",
-        "eventTime",
-        "series",
-        "reportingController",
-        "reportingInstance",
-        "action",
-        "reason",
-        "regarding",
-        "related",
-        "note",
-        "type",
-        "deprecatedSource",
-        "deprecatedFirstTimestamp",
-        "deprecatedLastTimestamp",
-        "deprecatedCount",
-    }
 )
 
 
@@ -99,34 +37,6 @@ def check_name(kind: ResourceKind, name: str) -> None:
         causes.append(invalid_field("metadata.name", shown, message))
     if causes:
         raise invalid(kind, name, causes)
-
-
-def check_known_fields(kind: ResourceKind, obj: Any, *, patch: bool = False) -> None:
-    """`fieldValidation=Strict`: a 400 naming every unknown top-level or metadata field, as the real decoder does."""
-    if not isinstance(obj, Mapping):
-        return
-    unknown = [f'unknown field "{field}"' for field in obj if field not in _top_level_fields(kind)]
-    metadata = obj.get("metadata")
-    if isinstance(metadata, Mapping):
-        unknown += [f'unknown field "metadata.{field}"' for field in metadata if field not in OBJECT_META_FIELDS]
-    if unknown:
-        raise _strict_error(kind, ", ".join(unknown), patch)
-
-
-def _top_level_fields(kind: ResourceKind) -> frozenset[str]:
-    if kind.key == EVENTS.key:
-        return _CORE_EVENT_FIELDS
-    if kind.group == "events.k8s.io":
-        return _EVENTS_V1_FIELDS
-    return _TOP_LEVEL_FIELDS | frozenset(kind.extra_fields)
-
-
-def _strict_error(kind: ResourceKind, detail: str, patch: bool) -> ApiError:
-    if patch:
-        return bad_request(f"strict decoding error: {detail}")
-    return bad_request(
-        f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: strict decoding error: {detail}'
-    )
 
 
 _JSON_TYPES = ((bool, "bool"), (str, "string"), (int, "number"), (float, "number"), (list, "array"), (dict, "object"))

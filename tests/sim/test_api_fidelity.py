@@ -213,12 +213,29 @@ def test_events_are_served_in_both_apis(cluster: RunningApiServer) -> None:
     )
     assert code == 200 and patched["note"] == "again"
     assert cluster.store.get(EVENTS, "team", "p1.2")["message"] == "again"
+    # Server-side apply works on the events.k8s.io view as on any built-in resource: it creates, then merges.
     apply = "/apis/events.k8s.io/v1/namespaces/team/events/p1.3?fieldManager=me"
     code, refused = send(cluster, "PATCH", apply, new_style, "application/apply-patch+yaml")
-    assert (code, refused["reason"]) == (415, "UnsupportedMediaType")
-    assert [event["metadata"]["name"] for event in cluster.store.list(EVENTS, "team")[0]] == ["p1.1", "p1.2"]
+    assert (code, refused["message"]) == (
+        400,
+        "the name of the object (p1.1) does not match the name on the URL (p1.3)",
+    )
+    applied = {**new_style, "metadata": {"name": "p1.3"}}
+    code, created = send(cluster, "PATCH", apply, applied, "application/apply-patch+yaml")
+    assert code == 200 and created["note"] == "Admitted by ClusterQueue cq"
+    code, reapplied = send(cluster, "PATCH", apply, {**applied, "note": "again"}, "application/apply-patch+yaml")
+    assert (code, reapplied["note"]) == (200, "again") and cluster.store.get(EVENTS, "team", "p1.3")[
+        "message"
+    ] == "again"
+    code, refused = send(cluster, "PATCH", apply, {**applied, "notes": "x"}, "application/apply-patch+yaml")
+    assert (code, refused["message"]) == (
+        500,
+        "failed to create typed patch object (team/p1.3; events.k8s.io/v1, Kind=Event): .notes: field not declared in "
+        "schema",
+    )
+    assert [event["metadata"]["name"] for event in cluster.store.list(EVENTS, "team")[0]] == ["p1.1", "p1.2", "p1.3"]
     _, table = get_json(cluster, "/api/v1/namespaces/team/events", TABLE_ACCEPT)
-    assert [row["cells"][3] for row in table["rows"]] == ["pod/p1", "pod/p1"]
+    assert [row["cells"][3] for row in table["rows"]] == ["pod/p1", "pod/p1", "pod/p1"]
 
 
 def test_list_chunks_come_from_one_snapshot(cluster: RunningApiServer) -> None:
@@ -237,10 +254,10 @@ def test_list_chunks_come_from_one_snapshot(cluster: RunningApiServer) -> None:
 
 def test_optimistic_concurrency_and_generation(cluster: RunningApiServer) -> None:
     created = cluster.store.create(HYPERPOD_PYTORCH_JOBS, job_body("j1"), "team")
-    stale = {**created, "spec": {"replicas": 5}}
+    stale = {**created, "spec": {"nprocPerNode": "5"}}
     current = send(cluster, "PUT", f"{JOBS}/j1", stale)[1]
     assert current["metadata"]["generation"] == 2
-    code, conflict = send(cluster, "PUT", f"{JOBS}/j1", {**stale, "spec": {"replicas": 6}})
+    code, conflict = send(cluster, "PUT", f"{JOBS}/j1", {**stale, "spec": {"nprocPerNode": "6"}})
     assert (code, conflict["reason"], conflict["message"]) == (
         409,
         "Conflict",

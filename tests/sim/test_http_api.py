@@ -65,7 +65,7 @@ def job_body(name: str) -> dict[str, Any]:
         "apiVersion": f"{GROUP}/{VERSION}",
         "kind": "HyperPodPyTorchJob",
         "metadata": {"name": name},
-        "spec": {"replicas": 2},
+        "spec": {"nprocPerNode": "2"},
     }
 
 
@@ -266,10 +266,10 @@ def test_custom_resources_and_their_status(custom: client.CustomObjectsApi) -> N
     assert status["metadata"]["generation"] == 1
 
     current = custom.get_namespaced_custom_object(GROUP, VERSION, "team", PLURAL, "j1")
-    current["spec"]["replicas"] = 4
+    current["spec"]["nprocPerNode"] = "4"
     current["status"] = {"ignored": True}
     replaced = custom.replace_namespaced_custom_object(GROUP, VERSION, "team", PLURAL, "j1", current)
-    assert replaced["spec"]["replicas"] == 4 and replaced["metadata"]["generation"] == 2
+    assert replaced["spec"]["nprocPerNode"] == "4" and replaced["metadata"]["generation"] == 2
     assert replaced["status"]["conditions"][0]["type"] == "Running"
 
     status_put = {**replaced, "status": {"phase": "Completed"}}
@@ -293,10 +293,10 @@ def test_custom_resources_and_their_status(custom: client.CustomObjectsApi) -> N
         "team",
         PLURAL,
         "j1",
-        [{"op": "replace", "path": "/spec/replicas", "value": 8}],
+        [{"op": "replace", "path": "/spec/nprocPerNode", "value": "8"}],
         _content_type="application/json-patch+json",
     )
-    assert json_patched["spec"]["replicas"] == 8
+    assert json_patched["spec"]["nprocPerNode"] == "8"
     custom.delete_namespaced_custom_object(GROUP, VERSION, "team", PLURAL, "j1")
     with pytest.raises(ApiException) as gone:
         custom.get_namespaced_custom_object(GROUP, VERSION, "team", PLURAL, "j1")
@@ -309,7 +309,7 @@ def test_strategic_merge_patch_on_a_custom_resource_is_415(cluster: RunningApiSe
         cluster.url,
         "PATCH",
         f"/apis/{GROUP}/{VERSION}/namespaces/team/{PLURAL}/j1",
-        {"spec": {"replicas": 3}},
+        {"spec": {"nprocPerNode": "3"}},
         {"Content-Type": "application/strategic-merge-patch+json"},
     )
     assert (code, json.loads(body)["reason"]) == (415, "UnsupportedMediaType")

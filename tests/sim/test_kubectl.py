@@ -108,10 +108,14 @@ def test_missing_object_is_reported_like_a_real_server(kubectl: Kubectl) -> None
 def test_label_and_patch(cluster: RunningApiServer, kubectl: Kubectl) -> None:
     succeeded(kubectl("label", "node", "hyperpod-i-0", "health=Schedulable"))
     succeeded(kubectl("patch", "node", "hyperpod-i-1", "-p", '{"spec":{"unschedulable":true}}'))
-    succeeded(kubectl("patch", "hpjob", "llama", "-n", "hyperpod-ns-alpha", "--type=merge", "-p", '{"spec":{"x":1}}'))
+    succeeded(
+        kubectl(
+            "patch", "hpjob", "llama", "-n", "hyperpod-ns-alpha", "--type=merge", "-p", '{"spec":{"nprocPerNode":"1"}}'
+        )
+    )
     assert cluster.store.get(NODES, None, "hyperpod-i-0")["metadata"]["labels"]["health"] == "Schedulable"
     assert cluster.store.get(NODES, None, "hyperpod-i-1")["spec"]["unschedulable"] is True
-    assert cluster.store.get(HYPERPOD_PYTORCH_JOBS, "hyperpod-ns-alpha", "llama")["spec"] == {"x": 1}
+    assert cluster.store.get(HYPERPOD_PYTORCH_JOBS, "hyperpod-ns-alpha", "llama")["spec"] == {"nprocPerNode": "1"}
 
 
 def test_delete_pod(cluster: RunningApiServer, kubectl: Kubectl) -> None:

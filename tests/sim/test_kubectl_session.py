@@ -90,7 +90,7 @@ def session(api_server: RunningApiServer) -> RunningApiServer:
     store.create(NODES, node("hyperpod-i-0", True, "10.1.0.10"))
     store.create(NODES, node("hyperpod-i-1", False, "10.1.0.11", unschedulable=True))
     clock.advance((NOW - SIM_START).total_seconds() - 330)
-    job = {"metadata": {"name": "llama"}, "spec": {"replicas": 2}}
+    job = {"metadata": {"name": "llama"}, "spec": {"nprocPerNode": "2"}}
     job = store.create(HYPERPOD_PYTORCH_JOBS, job, TEAM)
     store.mutate(
         HYPERPOD_PYTORCH_JOBS,
@@ -103,7 +103,7 @@ def session(api_server: RunningApiServer) -> RunningApiServer:
             }
         ),
     )
-    store.create(HYPERPOD_PYTORCH_JOBS, {"metadata": {"name": "qwen"}, "spec": {"replicas": 1}}, TEAM)
+    store.create(HYPERPOD_PYTORCH_JOBS, {"metadata": {"name": "qwen"}, "spec": {"nprocPerNode": "1"}}, TEAM)
     worker = store.create(PODS, running_pod("llama-worker-0", {"job": "llama", "rank": "0"}), TEAM)
     clock.advance(330 - 95)
     store.create(PODS, waiting_pod("llama-worker-1", {"job": "llama", "rank": "1"}), TEAM)
@@ -334,22 +334,22 @@ def test_label_and_patch_in_every_format(session: RunningApiServer, kubectl) -> 
         "pod/llama-worker-0 patched\n"
     )
     assert "x" not in store.get(PODS, TEAM, "llama-worker-0")["metadata"]["labels"]
-    assert failure(kubectl("patch", "hpjob", "llama", "-p", '{"spec":{"replicas":3}}')) == (
+    assert failure(kubectl("patch", "hpjob", "llama", "-p", '{"spec":{"nprocPerNode":"3"}}')) == (
         "error: application/strategic-merge-patch+json is not supported by sagemaker.amazonaws.com/v1, "
         "Kind=HyperPodPyTorchJob: the body of the request was in an unknown format - accepted media types include: "
         "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
     )
     generation = store.get(HYPERPOD_PYTORCH_JOBS, TEAM, "llama")["metadata"]["generation"]
-    output(kubectl("patch", "hpjob", "llama", "--type=merge", "-p", '{"spec":{"replicas":3}}'))
-    json_patch = '[{"op":"replace","path":"/spec/replicas","value":4}]'
+    output(kubectl("patch", "hpjob", "llama", "--type=merge", "-p", '{"spec":{"nprocPerNode":"3"}}'))
+    json_patch = '[{"op":"replace","path":"/spec/nprocPerNode","value":"4"}]'
     output(kubectl("patch", "hpjob", "llama", "--type=json", "-p", json_patch))
     status_patch = '{"status":{"restartCount":5}}'
     output(kubectl("patch", "hpjob", "llama", "--subresource=status", "--type=merge", "-p", status_patch))
     job = store.get(HYPERPOD_PYTORCH_JOBS, TEAM, "llama")
-    assert (job["spec"]["replicas"], job["status"]["restartCount"]) == (4, 5)
+    assert (job["spec"]["nprocPerNode"], job["status"]["restartCount"]) == ("4", 5)
     assert job["metadata"]["generation"] == generation + 2  # the status change does not count
-    failed_test = '[{"op":"test","path":"/spec/replicas","value":9}]'
-    assert "testing value /spec/replicas failed" in failure(
+    failed_test = '[{"op":"test","path":"/spec/nprocPerNode","value":"9"}]'
+    assert "testing value /spec/nprocPerNode failed" in failure(
         kubectl("patch", "hpjob", "llama", "--type=json", "-p", failed_test)
     )
 
@@ -376,7 +376,7 @@ def test_create_and_apply_from_files(session: RunningApiServer, kubectl) -> None
             "apiVersion": "sagemaker.amazonaws.com/v1",
             "kind": "HyperPodPyTorchJob",
             "metadata": {"name": "mixtral"},
-            "spec": {"replicas": 1},
+            "spec": {"nprocPerNode": "1"},
         }
     )
     assert output(kubectl("apply", "-f", "-", stdin=job)) == (
@@ -385,14 +385,14 @@ def test_create_and_apply_from_files(session: RunningApiServer, kubectl) -> None
     assert output(kubectl("apply", "-f", "-", stdin=job)) == (
         "hyperpodpytorchjob.sagemaker.amazonaws.com/mixtral unchanged\n"
     )
-    assert output(kubectl("apply", "-f", "-", stdin=job.replace("replicas: 1", "replicas: 2"))) == (
+    assert output(kubectl("apply", "-f", "-", stdin=job.replace("nprocPerNode: '1'", "nprocPerNode: '2'"))) == (
         "hyperpodpytorchjob.sagemaker.amazonaws.com/mixtral configured\n"
     )
-    server_side = job.replace("replicas: 1", "replicas: 3")
+    server_side = job.replace("nprocPerNode: '1'", "nprocPerNode: '3'")
     assert output(kubectl("apply", "--server-side", "-f", "-", stdin=server_side)) == (
         "hyperpodpytorchjob.sagemaker.amazonaws.com/mixtral serverside-applied\n"
     )
-    assert session.store.get(HYPERPOD_PYTORCH_JOBS, TEAM, "mixtral")["spec"] == {"replicas": 3}
+    assert session.store.get(HYPERPOD_PYTORCH_JOBS, TEAM, "mixtral")["spec"] == {"nprocPerNode": "3"}
     unknown = pod.replace("name: eval", "name: eval2\n  color: blue")
     assert "color: blue" in unknown
     assert failure(kubectl("create", "-f", "-", stdin=unknown)) == (
