@@ -16,6 +16,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "queues": ("queues", "q", "queue", "cq", "lq", "workloads"),
     "endpoints": ("endpoints", "endpoint", "ep", "inference"),
     "spaces": ("spaces", "space", "workspaces", "ws"),
+    "clusters": ("clusters", "cluster", "cl", "hyperpodclusters"),
 }
 NAMESPACE_WORDS = ("ns", "namespace")
 CONTEXT_WORDS = ("ctx", "context")

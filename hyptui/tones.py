@@ -30,6 +30,7 @@ _BAD = {
     "DeploymentFailed",  # inference endpoints: status.state and the SageMaker endpoint's state
     "CreationFailed",
     "DeletionFailed",
+    "Failure",  # a HyperPod cluster node (ClusterInstanceStatus)
 }
 _WARN = {
     "Pending",
@@ -53,6 +54,12 @@ _WARN = {
     "CreationInProgress",
     "DeletionPending",
     "DeletionInProgress",
+    "Creating",  # HyperPod clusters (ClusterStatus) and their nodes (ClusterInstanceStatus) on their way
+    "Updating",
+    "RollingBack",
+    "SystemUpdating",
+    "ShuttingDown",
+    "DeepHealthCheckInProgress",
 }
 _OK = {
     "Running",
@@ -63,11 +70,25 @@ _OK = {
     "ADMITTED",
     "DeploymentComplete",
     "CreationCompleted",
+    "InService",  # a HyperPod cluster or instance group
 }
 _IDLE = {"Completed", "Succeeded", "Note", "FINISHED", "Stopped"}
 
 
+def _stack_tone(status: str) -> Tone:
+    """CloudFormation's statuses (CREATE_IN_PROGRESS...): failures and rollbacks are bad, work under way a warning."""
+    if status.endswith("_FAILED") or "ROLLBACK" in status:
+        return Tone.BAD
+    if status.endswith("_IN_PROGRESS"):
+        return Tone.WARN
+    if status == "DELETE_COMPLETE":
+        return Tone.IDLE
+    return Tone.OK if status.endswith("_COMPLETE") else Tone.PLAIN
+
+
 def tone_of(status: str) -> Tone:
+    if "_" in status and status.isupper():
+        return _stack_tone(status)
     if status in _BAD:
         return Tone.BAD
     if status in _WARN:

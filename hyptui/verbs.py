@@ -58,6 +58,7 @@ VERBS: dict[str, Verb] = {
         Verb("section_queues", "5", "Queues", show=False),
         Verb("section_endpoints", "6", "Endpoints", show=False),
         Verb("section_spaces", "7", "Spaces", show=False),
+        Verb("section_clusters", "8", "Clusters", show=False),
         Verb("operator_logs", "O", "Operator logs"),
         Verb("new", "n", "New job", show=False),
         Verb("save_config", "ctrl+s", "Save"),
@@ -74,5 +75,15 @@ VERBS: dict[str, Verb] = {
         Verb("access_vscode", "a", "VS Code URL", mutating=True),
         Verb("access_web", "A", "Web UI URL", mutating=True),
         Verb("space_templates", "T", "Templates"),
+        Verb("describe_cluster", "d", "Describe"),
+        Verb("new_cluster_stack", "n", "New cluster stack"),
+        Verb("governance", "g", "Governance"),
+        Verb("edit_governance", "E", "Edit governance", mutating=True),
+        Verb("apply_governance", "ctrl+s", "Apply", mutating=True),
+        Verb("add_priority_class", "ctrl+n", "Add class"),
+        Verb("remove_priority_class", "ctrl+delete", "Remove class", key_display="ctrl+del"),
+        Verb("move_class_up", "alt+up", "Move class up", show=False),
+        Verb("move_class_down", "alt+down", "Move class down", show=False),
+        Verb("add_team", "ctrl+t", "Add team"),
     )
 }

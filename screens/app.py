@@ -21,6 +21,7 @@ from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
 from hyptui.kube.api import context_names
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
+from hyptui.screens.clusters import ClustersScreen
 from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.screens.events import EventsScreen
 from hyptui.screens.jobs import JobsScreen
@@ -60,6 +61,7 @@ class HyptuiApp(App[int]):
         "queues": QueuesScreen,
         "endpoints": EndpointsScreen,
         "spaces": SpacesScreen,
+        "clusters": ClustersScreen,
     }
     COMMANDS = App.COMMANDS | {VerbCommands}
     BINDINGS = bindings(
@@ -73,6 +75,7 @@ class HyptuiApp(App[int]):
         "section_queues",
         "section_endpoints",
         "section_spaces",
+        "section_clusters",
     )
 
     def __init__(
@@ -173,6 +176,9 @@ class HyptuiApp(App[int]):
     def action_section_spaces(self) -> None:
         self.action_open_section("spaces")
 
+    def action_section_clusters(self) -> None:
+        self.action_open_section("clusters")
+
     def action_open_section(self, section: str) -> None:
         self.switch_mode(section)
 
@@ -242,6 +248,12 @@ class HyptuiApp(App[int]):
     def use_context(self, context: str) -> None:
         """Another cluster from the same kubeconfig; its namespace scope follows that context (or -A if given)."""
         self.target = replace(self.target, context=context, namespace=None)
+        self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
+        self._start_gateway()
+
+    def use_kubeconfig_context(self, kubeconfig: Path, context: str) -> None:
+        """A context just written into a kubeconfig (a HyperPod cluster's, set from the clusters section)."""
+        self.target = replace(self.target, kubeconfig=kubeconfig, context=context, namespace=None)
         self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
         self._start_gateway()
 

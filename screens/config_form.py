@@ -20,6 +20,7 @@ from textual.widgets import Collapsible, Footer, Input, Label, Static, TextArea
 from watchfiles import awatch
 
 from hyptui.config.cluster_choices import ClusterChoices, cluster_choices
+from hyptui.config.cluster_stack_params import PREVIEW_TOKEN, ClusterStackParamsError, stack_request
 from hyptui.config.config_file import (
     CONFIG_FILE,
     AlreadyInitialized,
@@ -29,7 +30,15 @@ from hyptui.config.config_file import (
     initial_values,
 )
 from hyptui.config.registry import ConfigField, TemplateSpec, get_template
-from hyptui.config.submit import Submission, SubmitError, context_namespace, create, prepare
+from hyptui.config.submit import (
+    StackSubmission,
+    Submission,
+    SubmitError,
+    context_namespace,
+    create,
+    create_cluster_stack,
+    prepare,
+)
 from hyptui.config.validation import FieldMessage, messages_by_field, validate_values
 from hyptui.screens.base import LiveScreen
 from hyptui.screens.confirm import ConfirmModal
@@ -43,6 +52,7 @@ PREVIEW_DELAY = 0.15  # seconds of quiet typing before validation and previews c
 # The field a new directory is named after (`./<job_name>/`), first one the template has.
 NAME_FIELDS = ("job_name", "endpoint_name", "name", "model_id", "resource_name_prefix")
 UNSAVED = "Your changes are not saved to config.yaml."
+CLOUDFORMATION = "cfn"  # a template whose create is a CloudFormation stack (cluster-stack), not a Kubernetes object
 
 
 class AdvancedFields(Collapsible, inherit_css=False):
@@ -127,7 +137,8 @@ class ConfigFormScreen(LiveScreen):
 
     def on_mount(self) -> None:  # LiveScreen's on_mount runs too (Textual calls each class's handler)
         self.query_one("#config-preview").border_title = CONFIG_FILE
-        self.query_one("#manifest-preview").border_title = "manifest create submits"
+        submits = "CloudFormation stack" if self.spec.kind == CLOUDFORMATION else "manifest"
+        self.query_one("#manifest-preview").border_title = f"{submits} create submits"
         rows = self.rows
         if rows:
             rows[0].editor.focus()
@@ -247,6 +258,8 @@ class ConfigFormScreen(LiveScreen):
         self._show_status()
 
     def _manifest(self, document: ConfigDocument) -> str:
+        if self.spec.kind == CLOUDFORMATION:
+            return _stack_preview(document, self.hyptui.aws.region)
         try:
             _, obj = prepare(document, self.default_namespace)
         except SubmitError as error:
@@ -393,6 +406,10 @@ class ConfigFormScreen(LiveScreen):
     def _submit(self, document: ConfigDocument) -> None:
         target = self.hyptui.target
         try:
+            if self.spec.kind == CLOUDFORMATION:
+                stack = create_cluster_stack(document, self.hyptui.aws_gateway, now=datetime.now())
+                self.app.call_from_thread(self._stack_created, stack)
+                return
             submission = create(document, kubeconfig=target.kubeconfig, context=target.context, now=datetime.now())
         except SubmitError as error:
             details = [str(error)] + [f"  \u2013 {message}" for message in error.messages]
@@ -410,6 +427,15 @@ class ConfigFormScreen(LiveScreen):
         )
         if self.is_current:
             self.dismiss()
+
+    def _stack_created(self, stack: StackSubmission) -> None:
+        """A cluster stack goes on for minutes: follow it."""
+        from hyptui.screens.stack_progress import StackProgressScreen
+
+        self._creating = False
+        self.notify(f"Created stack {stack.stack_name} (run files in {stack.run.directory})")
+        if self.is_current:
+            self.app.switch_screen(StackProgressScreen(stack.stack_id))
 
     def _create_failed(self, reason: str) -> None:
         self._creating = False
@@ -474,6 +500,18 @@ class ConfigFormScreen(LiveScreen):
             if row.field.name not in typed:
                 row.set_value(document.values.get(row.field.name))
         self._refresh()
+
+
+def _stack_preview(document: ConfigDocument, region: str | None) -> str:
+    """The CreateStack request for the values as they stand, with placeholders for the random parts of the names."""
+    try:
+        request = stack_request(document.values, region or "<region>", PREVIEW_TOKEN)
+    except ClusterStackParamsError as error:
+        return f"# {error}\n"
+    body = {"StackName": request.name, "TemplateURL": request.template_url, "Parameters": request.parameters}
+    if request.tags:
+        body["Tags"] = request.tags
+    return yaml.safe_dump(body, sort_keys=False, width=1000)
 
 
 def _same_directory(one: Path, other: Path) -> bool:

@@ -18,10 +18,12 @@ from hyptui.queues_view import (
     workload_rows,
 )
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.governance_editor import GovernanceEditorScreen
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.static_table import StaticTable
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.verb_bindings import bindings
 from hyptui.store.state import AppState
 
 BAR_WIDTH = 16
@@ -67,6 +69,8 @@ def workload_table_row(row: WorkloadRow) -> TableRow:
 
 
 class QueuesScreen(TableScreen):
+    BINDINGS = bindings("edit_governance")
+
     def compose(self) -> ComposeResult:
         yield ConnectionBar()
         yield ScreenTitle("Queues · task governance")
@@ -114,6 +118,9 @@ class QueuesScreen(TableScreen):
         row = self._workloads.get(key) if key else None
         text = why_waiting(self.hyptui.store.state, row, self.hyptui.clock()) if row else ""
         self.query_one("#why", Static).update(text)
+
+    def action_edit_governance(self) -> None:
+        self.app.push_screen(GovernanceEditorScreen())
 
     @on(DataTable.RowHighlighted, "#workloads")
     def _highlighted(self) -> None:

@@ -33,6 +33,8 @@ from hyptui.command_line import (
         ("namespace -A", UseNamespace(None)),
         ("quit", Quit()),
         ("ctx prod-eks", UseContext("prod-eks")),
+        ("cl", OpenSection("clusters")),
+        ("hyperpodclusters ml", OpenSection("clusters", "ml")),
     ],
 )
 def test_commands(text: str, expected: object) -> None:
@@ -51,8 +53,8 @@ def test_aliases_expand_to_whole_commands_and_keep_extra_words() -> None:
         ("", "type a command"),
         (
             "pods",
-            "unknown command 'pods': try jobs, nodes, problems, events, queues, endpoints, spaces, ns NAME, ctx NAME "
-            "or quit",
+            "unknown command 'pods': try jobs, nodes, problems, events, queues, endpoints, spaces, clusters, ns NAME, "
+            "ctx NAME or quit",
         ),
         ("ctx", "ctx takes one kubeconfig context name"),
         ("ns", "ns takes one namespace name, or 'all'"),
@@ -74,6 +76,7 @@ def test_completions_offer_sections_namespace_aliases_and_quit() -> None:
         "queues",
         "endpoints",
         "spaces",
+        "clusters",
         "ns ",
         "ctx one",
         "a",

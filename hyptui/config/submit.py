@@ -7,13 +7,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hyptui.aws.failures import AwsFailure
 from hyptui.config.capacity import CapacityError
+from hyptui.config.cluster_stack_params import ClusterStackParamsError, stack_request
 from hyptui.config.config_file import ConfigDocument
 from hyptui.config.render import RenderError, RunRecord, parse_manifest, render, submission_object, write_run
 from hyptui.config.validation import FieldMessage, hyp_messages
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, WORKSPACES, ResourceKind
+
+if TYPE_CHECKING:
+    from hyptui.aws.gateway import AwsGateway
 
 SUBMITTED_KINDS = {k.kind: k for k in (HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, WORKSPACES)}
 
@@ -83,6 +88,34 @@ def create(document: ConfigDocument, *, kubeconfig: Path | None, context: str | 
     except client.ApiException as error:
         raise SubmitError(f"Failed to submit the command: {_api_reason(error)}") from error
     return Submission(run, kind, namespace, obj["metadata"]["name"], created)
+
+
+@dataclass(frozen=True, slots=True)
+class StackSubmission:
+    run: RunRecord
+    stack_name: str
+    stack_id: str
+
+
+def create_cluster_stack(document: ConfigDocument, gateway: AwsGateway, *, now: datetime) -> StackSubmission:
+    """`hyp create` of a cluster-stack directory: validate, render cfn_params.yaml into run/<timestamp>/, and create
+    the CloudFormation stack with the parameters hyp derives from config.yaml (hyptui.config.cluster_stack_params)."""
+    problems = hyp_messages(document.template, document.values)
+    if problems:
+        raise SubmitError("Config validation errors", problems)
+    try:
+        rendered = render(document)
+        request = stack_request(document.values, gateway.region)
+    except (RenderError, ClusterStackParamsError, AwsFailure) as error:
+        raise SubmitError(str(error)) from error
+    run = write_run(document, rendered, now)
+    try:
+        stack_id = gateway.create_stack(
+            request.name, request.parameters, template_url=request.template_url, tags=request.tags
+        )
+    except AwsFailure as error:
+        raise SubmitError(f"Failed to submit the command: {error}") from error
+    return StackSubmission(run, request.name, stack_id)
 
 
 def _api_reason(error: Any) -> str:

@@ -275,7 +275,9 @@ def read_task_governance(store: ObjectStore) -> TaskGovernance:
     policy = None
     if classes:
         priority_classes = tuple(
-            PriorityClass(c["metadata"]["name"].removesuffix("-priority"), int(c.get("value", 0))) for c in classes
+            PriorityClass(c["metadata"]["name"].removesuffix("-priority"), int(c.get("value", 0)))
+            # highest first, as the policy was written (the store lists them by name)
+            for c in sorted(classes, key=lambda c: -int(c.get("value", 0)))
         )
         policy = ClusterPolicy(priority_classes, fair_share=any("fairSharing" in q["spec"] for q in queues))
     return TaskGovernance(policy, quotas)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hyptui.store.state import Connection, Invocation, WatchStatus
+from hyptui.aws.clusters import EksCluster
+from hyptui.store.state import AwsClusters, Connection, Invocation, StackProgress, WatchStatus
 
 WatchEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]
 
@@ -52,4 +53,31 @@ class InvocationRecorded:
     invocation: Invocation
 
 
-Action = Connected | ListLoaded | WatchEvent | WatchStatusChanged | Notice | InvocationRecorded
+@dataclass(frozen=True, slots=True)
+class AwsClustersLoaded:
+    topic: str  # the poll's topic (hyptui.aws.poller), whose failure this clears
+    clusters: AwsClusters
+
+
+@dataclass(frozen=True, slots=True)
+class AwsStackLoaded:
+    topic: str
+    progress: StackProgress
+
+
+@dataclass(frozen=True, slots=True)
+class AwsEksLoaded:
+    topic: str
+    eks: EksCluster
+
+
+@dataclass(frozen=True, slots=True)
+class AwsFailed:
+    """A poll failed; what it loaded before stays, shown with this message."""
+
+    topic: str
+    message: str
+
+
+AwsAction = AwsClustersLoaded | AwsStackLoaded | AwsEksLoaded | AwsFailed
+Action = Connected | ListLoaded | WatchEvent | WatchStatusChanged | Notice | InvocationRecorded | AwsAction

@@ -9,6 +9,10 @@ from typing import Any
 
 from hyptui.store.actions import (
     Action,
+    AwsClustersLoaded,
+    AwsEksLoaded,
+    AwsFailed,
+    AwsStackLoaded,
     Connected,
     InvocationRecorded,
     ListLoaded,
@@ -129,6 +133,7 @@ class _Batch:
         self._watches = state.watches
         self._notice = state.notice
         self._invocations = state.invocations
+        self._aws: dict[str, Any] = {}  # AppState's aws_* fields this batch changed
         self._drafts: dict[str, _Draft] = {}
 
     def _draft(self, kind: str) -> _Draft:
@@ -162,6 +167,33 @@ class _Batch:
             case InvocationRecorded(endpoint=endpoint, invocation=invocation):
                 kept = (*self._invocations.get(endpoint, ()), invocation)[-INVOCATION_HISTORY:]
                 self._invocations = MappingProxyType({**self._invocations, endpoint: kept})
+            case AwsClustersLoaded(topic=topic, clusters=clusters):
+                self._aws_loaded(topic, "aws_clusters", clusters)
+            case AwsStackLoaded(topic=topic, progress=progress):
+                self._aws_loaded(topic, "aws_stacks", self._with("aws_stacks", progress.stack.stack_id, progress))
+            case AwsEksLoaded(topic=topic, eks=eks):
+                self._aws_loaded(topic, "aws_eks", self._with("aws_eks", eks.name, eks))
+            case AwsFailed(topic=topic, message=message):
+                self._aws_set("aws_failures", self._with("aws_failures", topic, message))
+
+    # A poll that finds what the last one found changes nothing, so screens redraw only when AWS changed.
+
+    def _aws_value(self, name: str) -> Any:
+        return self._aws.get(name, getattr(self._state, name))
+
+    def _aws_set(self, name: str, value: Any) -> None:
+        if value != self._aws_value(name):
+            self._aws[name] = value
+
+    def _with(self, name: str, key: str, value: Any) -> Mapping[str, Any]:
+        current = self._aws_value(name)
+        return current if current.get(key) == value else MappingProxyType({**current, key: value})
+
+    def _aws_loaded(self, topic: str, name: str, value: Any) -> None:
+        self._aws_set(name, value)
+        failures = self._aws_value("aws_failures")
+        if topic in failures:
+            self._aws_set("aws_failures", MappingProxyType({k: v for k, v in failures.items() if k != topic}))
 
     def result(self) -> AppState:
         changed = {kind: frozen for kind, draft in self._drafts.items() if (frozen := draft.freeze()) is not draft.base}
@@ -173,6 +205,7 @@ class _Batch:
             and self._watches is state.watches
             and self._notice == state.notice
             and self._invocations is state.invocations
+            and not self._aws
         ):
             return state
         return replace(
@@ -182,4 +215,5 @@ class _Batch:
             watches=self._watches,
             notice=self._notice,
             invocations=self._invocations,
+            **self._aws,
         )

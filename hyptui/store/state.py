@@ -10,6 +10,8 @@ from types import MappingProxyType
 from typing import Any
 
 from hyptui.age import parse_time
+from hyptui.aws.clusters import ClusterDetail, ClusterNode, EksCluster
+from hyptui.aws.stacks import Stack, StackEvent
 
 ObjectKey = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped kinds
 
@@ -102,6 +104,30 @@ class Invocation:
 
 
 @dataclass(frozen=True, slots=True)
+class AwsCluster:
+    """One HyperPod cluster as SageMaker describes it, with its nodes."""
+
+    detail: ClusterDetail
+    nodes: tuple[ClusterNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AwsClusters:
+    """Every HyperPod cluster of the region, as the last successful poll found them."""
+
+    region: str
+    clusters: tuple[AwsCluster, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StackProgress:
+    """A root CloudFormation stack and the events of it and of each nested stack (by stack id), newest first."""
+
+    stack: Stack
+    events: Mapping[str, tuple[StackEvent, ...]]
+
+
+@dataclass(frozen=True, slots=True)
 class AppState:
     connection: Connection | None = None
     collections: Mapping[str, Collection] = field(default_factory=_nothing)  # by ResourceKind.key
@@ -109,6 +135,11 @@ class AppState:
     notice: str | None = None  # the last user-visible error or info message
     # the session's invoke history, newest last, by endpoint row key (hyptui.endpoints_view.endpoint_key)
     invocations: Mapping[str, tuple[Invocation, ...]] = field(default_factory=_nothing)
+    # AWS, polled while a screen shows it (hyptui.aws.poller); it outlives kubeconfig context switches
+    aws_clusters: AwsClusters | None = None  # None until the first poll answers
+    aws_stacks: Mapping[str, StackProgress] = field(default_factory=_nothing)  # by root stack id
+    aws_eks: Mapping[str, EksCluster] = field(default_factory=_nothing)  # by EKS cluster name
+    aws_failures: Mapping[str, str] = field(default_factory=_nothing)  # by poll topic: why its last poll failed
 
     def collection(self, kind: str) -> Collection:
         return self.collections.get(kind, EMPTY_COLLECTION)
