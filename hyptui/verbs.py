@@ -65,6 +65,8 @@ VERBS: dict[str, Verb] = {
         Verb("validate_config", "ctrl+t", "Validate"),
         Verb("create_from_config", "ctrl+r", "Create", mutating=True),
         Verb("load_config", "ctrl+o", "Load dir"),
+        Verb("edit", "e", "Edit", mutating=True),
+        Verb("apply_edit", "ctrl+s", "Send edit", mutating=True),
         Verb("new_endpoint", "n", "New endpoint"),
         Verb("new_jumpstart", "J", "New JumpStart"),
         Verb("invoke", "i", "Invoke"),

@@ -269,7 +269,7 @@ class HyptuiApp(App[int]):
         from hyptui.screens.yaml_view import YamlScreen
 
         where = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
-        self.push_screen(YamlScreen(f"{kind.kind} {where}", obj.raw))
+        self.push_screen(YamlScreen(f"{kind.kind} {where}", obj.raw, kind))
 
     def confirm_delete(
         self,
