@@ -60,11 +60,7 @@ class EndpointsScreen(TableScreen):
         yield Footer()
 
     def show_state(self, state: AppState) -> None:
-        table = self.table
-        all_namespaces = state.connection is None or state.connection.namespace is None
-        table.hide_columns(set() if all_namespaces else {"namespace"})
-        table.set_rows([endpoint_table_row(row) for row in endpoint_rows(state, self.hyptui.clock())])
-        self._update_status()
+        self.show_rows(state, [endpoint_table_row(row) for row in endpoint_rows(state, self.hyptui.clock())])
 
     @on(DataTable.RowSelected, "#endpoints")
     def _row_selected(self) -> None:

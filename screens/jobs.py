@@ -59,11 +59,7 @@ class JobsScreen(TableScreen):
         yield Footer()
 
     def show_state(self, state: AppState) -> None:
-        table = self.table
-        all_namespaces = state.connection is None or state.connection.namespace is None
-        table.hide_columns(set() if all_namespaces else {"namespace"})
-        table.set_rows([job_table_row(row) for row in job_rows(state, self.hyptui.clock())])
-        self._update_status()
+        self.show_rows(state, [job_table_row(row) for row in job_rows(state, self.hyptui.clock())])
 
     def _selected(self) -> ObjectKey | None:
         key = self.table.selected_key

@@ -3,13 +3,13 @@ words when no node can take it), its pod, the events around it, and its IDE's lo
 
 from __future__ import annotations
 
-from rich.table import Table
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
 from hyptui.age import human_duration
 from hyptui.kinds import WORKSPACES
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.fields_table import fields_table
 from hyptui.screens.spaces import DELETE_CONSEQUENCE, SpaceVerbs
 from hyptui.screens.static_table import StaticTable
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -58,7 +58,7 @@ class SpaceDetailScreen(SpaceVerbs):
             return
         self._detail = detail
         title.update(f"Workspace {namespace}/{name} · {detail.status}")
-        self.query_one("#spec", Static).update(_spec_table(detail))
+        self.query_one("#spec", Static).update(fields_table(detail.fields))
         conditions = []
         for condition in detail.conditions:
             changed = condition.last_transition
@@ -85,16 +85,3 @@ class SpaceDetailScreen(SpaceVerbs):
 
     def action_delete(self) -> None:
         self.hyptui.confirm_delete(WORKSPACES, [self.key], consequence=DELETE_CONSEQUENCE, then=self.app.pop_screen)
-
-
-def _spec_table(detail: SpaceDetail) -> Table:
-    """The fields in two label/value columns, read down the left half first, so the spec takes half the height."""
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
-    for _ in range(2):
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
-    half = (len(detail.fields) + 1) // 2
-    left, right = detail.fields[:half], detail.fields[half:]
-    for index, (label, value) in enumerate(left):
-        table.add_row(label, value, *(right[index] if index < len(right) else ("", "")))
-    return table

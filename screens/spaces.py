@@ -130,14 +130,10 @@ class SpacesScreen(TableScreen, SpaceVerbs):
         super().on_mount()
 
     def show_state(self, state: AppState) -> None:
-        table = self.table
-        all_namespaces = state.connection is None or state.connection.namespace is None
-        table.hide_columns(set() if all_namespaces else {"namespace"})
         rows = space_rows(state, self.hyptui.clock())
         self._rows = {f"{row.namespace}/{row.name}": row for row in rows}
-        table.set_rows([space_table_row(row) for row in rows])
+        self.show_rows(state, [space_table_row(row) for row in rows])
         self._summarize()
-        self._update_status()
 
     def _summarize(self) -> None:
         key = self.table.selected_key

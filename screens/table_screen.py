@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.widgets import Input
 
 from hyptui.screens.base import LiveScreen
-from hyptui.screens.resource_table import ResourceTable
+from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.text_lines import StatusLine
 from hyptui.screens.verb_bindings import bindings
+from hyptui.store.state import AppState
 
 
 class TableScreen(LiveScreen):
@@ -19,6 +22,13 @@ class TableScreen(LiveScreen):
     @property
     def table(self) -> ResourceTable:
         return self.query_one(ResourceTable)
+
+    def show_rows(self, state: AppState, rows: Sequence[TableRow]) -> None:
+        """The table's rows, with a NAMESPACE column only while more than one namespace is watched."""
+        all_namespaces = state.connection is None or state.connection.namespace is None
+        self.table.hide_columns(set() if all_namespaces else {"namespace"})
+        self.table.set_rows(rows)
+        self._update_status()
 
     def apply_filter(self, text: str) -> None:
         """Show the filter field with `text` in it, as if typed after `/` (used by `:jobs team-a`)."""
