@@ -4,6 +4,7 @@ drill-down stack per section (jobs, nodes) reached by number keys, `:` commands 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -17,6 +18,7 @@ from textual.signal import Signal
 
 from hyptui.aws.target import AwsTarget
 from hyptui.command_line import Command, OpenSection, Quit, UseContext, UseNamespace, parse_command
+from hyptui.context_memory import ALL_NAMESPACES, ContextMemory, load_memory, save_memory
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
 from hyptui.kube.api import context_names
 from hyptui.kube.gateway import KubeGateway
@@ -87,8 +89,15 @@ class HyptuiApp(App[int]):
         title: str | None = None,
         config_path: Path | None = None,
         aws: AwsTarget | None = None,
+        memory_path: Path | None = None,
     ) -> None:
+        """`memory_path`: where the last section, namespace and filters are kept per context (None: not kept)."""
         super().__init__()
+        self._memory_path = memory_path
+        self._memory = load_memory(memory_path) if memory_path is not None else {}
+        self._restored_context: str | None = None
+        self._filters_restored: set[str] = set()
+        self._scope_given = target.namespace is not None or target.all_namespaces  # -n/-A beat the memory
         self.aws = aws or AwsTarget()
         self.config_path = config_path
         self.settings, self._settings_problem = (
@@ -135,6 +144,7 @@ class HyptuiApp(App[int]):
     def on_mount(self) -> None:
         self.store.attach(asyncio.get_running_loop())
         self.store.subscribe(self.state_changed.publish)
+        self.store.subscribe(self._restore_memory)
         self.switch_mode("jobs")
         self._start_gateway()
         # Ages move on even when nothing in the cluster does.
@@ -181,6 +191,57 @@ class HyptuiApp(App[int]):
 
     def action_open_section(self, section: str) -> None:
         self.switch_mode(section)
+        self._section_shown(section)
+
+    # -- where the user was, per context ----------------------------------------------------------------------
+
+    def _restore_memory(self, state: AppState) -> None:
+        connection = state.connection
+        if connection is None or connection.context == self._restored_context:
+            return
+        self._restored_context = connection.context
+        self._filters_restored.clear()
+        remembered = self._memory.get(connection.context)
+        if remembered is not None:
+            self.call_later(self._apply_memory, remembered)
+
+    async def _apply_memory(self, remembered: ContextMemory) -> None:
+        if remembered.namespace and not self._scope_given:
+            namespace = None if remembered.namespace == ALL_NAMESPACES else remembered.namespace
+            if namespace != self.target.namespace:
+                self.use_namespace(namespace)
+        if remembered.section in self.MODES:
+            await self._section_root(remembered.section)
+        else:
+            self._section_shown(self.current_mode)
+
+    def _section_shown(self, section: str) -> None:
+        """Remember the section; the first time it shows for this context, put its remembered filter back."""
+        self._remember(lambda memory: replace(memory, section=section))
+        if section in self._filters_restored:
+            return
+        self._filters_restored.add(section)
+        connection = self.store.state.connection
+        remembered = self._memory.get(connection.context) if connection is not None else None
+        text = remembered.filters.get(section) if remembered is not None else None
+        if text and hasattr(self.screen, "apply_filter"):
+            self.screen.apply_filter(text)
+
+    def remember_filter(self, text: str) -> None:
+        """A section's filter as typed (TableScreen calls this for the screen at the root of a section)."""
+        self._remember(lambda memory: memory.with_filter(self.current_mode, text))
+
+    def _remember(self, change: Callable[[ContextMemory], ContextMemory]) -> None:
+        connection = self.store.state.connection
+        if self._memory_path is None or connection is None:
+            return
+        current = self._memory.get(connection.context, ContextMemory())
+        updated = change(current)
+        if updated == current:
+            return
+        self._memory = {**self._memory, connection.context: updated}
+        with contextlib.suppress(OSError):  # a convenience: an unwritable state directory must not get in the way
+            save_memory(self._memory_path, self._memory)
 
     async def open_job(self, key: ObjectKey) -> None:
         """A job's detail on top of the jobs section (where Back leads to the job list)."""
@@ -218,6 +279,7 @@ class HyptuiApp(App[int]):
         await self.switch_mode(section)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+        self._section_shown(section)
 
     async def run_command_text(self, text: str) -> None:
         await self.run_command(parse_command(text, self.settings.aliases))
@@ -244,6 +306,7 @@ class HyptuiApp(App[int]):
         self.target = replace(self.target, namespace=namespace, all_namespaces=namespace is None)
         self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
         self._start_gateway()
+        self._remember(lambda memory: replace(memory, namespace=namespace or ALL_NAMESPACES))
 
     def use_context(self, context: str) -> None:
         """Another cluster from the same kubeconfig; its namespace scope follows that context (or -A if given)."""
@@ -344,7 +407,16 @@ def run(
     title: str | None = None,
     aws: AwsTarget | None = None,
 ) -> int:
+    from hyptui.context_memory import memory_path
     from hyptui.user_config import config_path
 
-    app = HyptuiApp(target, readonly=readonly, clock=clock, title=title, config_path=config_path(), aws=aws)
+    app = HyptuiApp(
+        target,
+        readonly=readonly,
+        clock=clock,
+        title=title,
+        config_path=config_path(),
+        aws=aws,
+        memory_path=memory_path(),
+    )
     return app.run() or 0

@@ -59,6 +59,8 @@ class TableScreen(LiveScreen):
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.set_filter(event.value)
         self._update_status()
+        if len(self.app.screen_stack) == 1:  # a section's own table, not one drilled into
+            self.hyptui.remember_filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
