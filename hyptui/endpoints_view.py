@@ -11,7 +11,7 @@ from typing import Any
 
 from hyptui.age import human_duration, parse_time
 from hyptui.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS, ResourceKind
-from hyptui.store.selectors import app_pods, event_order, object_events
+from hyptui.store.selectors import EventCells, app_pods, related_event_rows
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 
 ENDPOINT_KINDS: tuple[ResourceKind, ...] = (INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS)
@@ -191,15 +191,6 @@ class ConditionRow:
 
 
 @dataclass(frozen=True, slots=True)
-class EventLine:
-    last_seen: str  # "2m (x3)" for a repeated event
-    type: str
-    reason: str
-    object: str  # kind/name, lower-case as kubectl prints it
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class EndpointDetail:
     row: EndpointRow
     summary: tuple[tuple[str, str], ...]  # (label, value) lines
@@ -207,7 +198,7 @@ class EndpointDetail:
     failure: str  # reason and message of a DeploymentFailed; "" otherwise
     conditions: tuple[ConditionRow, ...]
     pods: tuple[KubeObject, ...]
-    events: tuple[EventLine, ...]  # about the endpoint and its pods, oldest first
+    events: tuple[EventCells, ...]  # about the endpoint and its pods, oldest first
 
 
 def model_source(kind: ResourceKind, raw: Mapping[str, Any]) -> str:
@@ -369,35 +360,6 @@ def endpoint_pods(state: AppState, namespace: str, name: str) -> tuple[KubeObjec
     return app_pods(state, namespace, name)
 
 
-EVENT_LIMIT = 50
-
-
-def endpoint_events(
-    state: AppState, kind: ResourceKind, obj: KubeObject, pods: tuple[KubeObject, ...], now: datetime
-) -> tuple[EventLine, ...]:
-    related = list(object_events(state, obj.namespace, kind.kind, obj.name))
-    for pod in pods:
-        related.extend(object_events(state, pod.namespace, PODS.kind, pod.name))
-    related.sort(key=event_order)
-    lines = []
-    for event in related[-EVENT_LIMIT:]:
-        raw = event.raw
-        involved = _map(raw.get("involvedObject"))
-        seen = parse_time(raw.get("lastTimestamp") or raw.get("eventTime") or "")
-        count = _int(raw.get("count"), 1)
-        when = human_duration(now - seen) if seen else ""
-        lines.append(
-            EventLine(
-                last_seen=f"{when} (x{count})" if count > 1 else when,
-                type=str(raw.get("type") or ""),
-                reason=str(raw.get("reason") or ""),
-                object=f"{str(involved.get('kind') or '').lower()}/{involved.get('name', '')}",
-                message=str(raw.get("message") or ""),
-            )
-        )
-    return tuple(lines)
-
-
 def endpoint_detail(state: AppState, key: str, now: datetime) -> EndpointDetail | None:
     found = find_endpoint(state, key)
     if found is None:
@@ -426,7 +388,7 @@ def endpoint_detail(state: AppState, key: str, now: datetime) -> EndpointDetail 
         failure=failure_text(row, raw),
         conditions=_conditions(raw, now),
         pods=pods,
-        events=endpoint_events(state, kind, obj, pods, now),
+        events=related_event_rows(state, obj.namespace, kind.kind, obj.name, [pod.name for pod in pods], now),
     )
 
 

@@ -13,7 +13,7 @@ from hyptui.age import human_duration
 from hyptui.job_status import JobCondition, job_conditions
 from hyptui.kinds import PODS, WORKSPACE_TEMPLATES, WORKSPACES
 from hyptui.pod_status import pod_summary
-from hyptui.store.selectors import event_order, memoize_on_identity, object_events
+from hyptui.store.selectors import memoize_on_identity
 from hyptui.store.state import AppState, Collection, KubeObject, ObjectKey
 
 # The add-on's names (jupyter-infra/jupyter-k8s): the label on a space's pod, and the annotation naming its creator.
@@ -270,35 +270,6 @@ def space_detail(state: AppState, key: ObjectKey) -> SpaceDetail | None:
         reason=waiting_reason(raw, pod),
         pod=pod.name if pod is not None else None,
     )
-
-
-EVENT_LIMIT = 50
-
-
-def space_events(state: AppState, key: ObjectKey, pod: str | None, now: datetime) -> tuple[tuple[str, ...], ...]:
-    """The space's and its pod's events, oldest first: (last seen, type, reason, object, message)."""
-    namespace, name = key
-    related = list(object_events(state, namespace, WORKSPACES.kind, name))
-    if pod is not None:
-        related.extend(object_events(state, namespace, PODS.kind, pod))
-    related.sort(key=event_order)
-    rows = []
-    for event in related[-EVENT_LIMIT:]:
-        raw = event.raw
-        involved = raw.get("involvedObject") or {}
-        seen, _ = event_order(event)
-        count = int(raw.get("count") or 1)
-        when = human_duration(now - seen) if seen > _EARLIEST else ""
-        rows.append(
-            (
-                f"{when} (x{count})" if count > 1 else when,
-                str(raw.get("type") or ""),
-                str(raw.get("reason") or ""),
-                f"{str(involved.get('kind') or '').lower()}/{involved.get('name') or ''}",
-                str(raw.get("message") or ""),
-            )
-        )
-    return tuple(rows)
 
 
 # ---- templates

@@ -73,7 +73,7 @@ class EndpointDetailScreen(TableScreen):
         )
         self.table.set_rows([pod_table_row(pod) for pod in pod_rows(detail.pods, self.hyptui.clock())])
         events = self.query_one("#events", StaticTable)
-        if events.show_rows([(e.last_seen, e.type, e.reason, e.object, e.message) for e in detail.events]):
+        if events.show_rows(detail.events):
             events.scroll_end(animate=False)
         self._update_status()
 

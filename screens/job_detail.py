@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 
-from hyptui.age import human_duration, parse_time
+from hyptui.age import human_duration
 from hyptui.columns import POD_COLUMNS
 from hyptui.fault_timeline import fault_timeline
 from hyptui.job_spec import job_spec_summary
@@ -23,10 +23,8 @@ from hyptui.screens.static_table import StaticTable
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
-from hyptui.store.selectors import PodRow, event_order, get_object, job_pods, object_events, pod_rows
+from hyptui.store.selectors import PodRow, get_object, job_pods, object_events, pod_rows, related_event_rows
 from hyptui.store.state import AppState, KubeObject, ObjectKey
-
-EVENT_LIMIT = 50
 
 
 def pod_table_row(row: PodRow) -> TableRow:
@@ -110,26 +108,8 @@ class JobDetailScreen(TableScreen):
         self.query_one("#conditions", StaticTable).show_rows(rows)
 
     def _show_events(self, state: AppState, job: KubeObject, pods: tuple[KubeObject, ...], now: datetime) -> None:
-        related = list(object_events(state, job.namespace, HYPERPOD_PYTORCH_JOBS.kind, job.name))
-        for pod in pods:
-            related.extend(object_events(state, pod.namespace, PODS.kind, pod.name))
-        related.sort(key=event_order)
-        rows = []
-        for event in related[-EVENT_LIMIT:]:
-            raw = event.raw
-            involved = raw.get("involvedObject") or {}
-            seen = parse_time(raw.get("lastTimestamp") or raw.get("eventTime") or "")
-            count = int(raw.get("count") or 1)
-            when = human_duration(now - seen) if seen else ""
-            rows.append(
-                (
-                    f"{when} (x{count})" if count > 1 else when,
-                    raw.get("type", ""),
-                    raw.get("reason", ""),
-                    f"{str(involved.get('kind', '')).lower()}/{involved.get('name', '')}",
-                    raw.get("message", ""),
-                )
-            )
+        names = [pod.name for pod in pods]
+        rows = related_event_rows(state, job.namespace, HYPERPOD_PYTORCH_JOBS.kind, job.name, names, now)
         table = self.query_one("#events", StaticTable)
         if table.show_rows(rows):
             table.scroll_end(animate=False)

@@ -14,7 +14,8 @@ from hyptui.screens.spaces import DELETE_CONSEQUENCE, SpaceVerbs
 from hyptui.screens.static_table import StaticTable
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
-from hyptui.spaces_view import SpaceDetail, space_detail, space_events
+from hyptui.spaces_view import SpaceDetail, space_detail
+from hyptui.store.selectors import related_event_rows
 from hyptui.store.state import AppState, ObjectKey
 
 
@@ -69,7 +70,9 @@ class SpaceDetailScreen(SpaceVerbs):
         reason.display = bool(detail.reason)
         reason.update(detail.reason)
         events = self.query_one("#events", StaticTable)
-        if events.show_rows(space_events(state, self.key, detail.pod, now)):
+        namespace, name = self.key
+        pods = [detail.pod] if detail.pod else []
+        if events.show_rows(related_event_rows(state, namespace, WORKSPACES.kind, name, pods, now)):
             events.scroll_end(animate=False)
         self.query_one(StatusLine).update(state.notice or "")
 

@@ -249,7 +249,7 @@ def test_a_jumpstart_detail_reads_its_image_and_gpus_from_its_pod() -> None:
     assert summary["Resources"] == "requests nvidia.com/gpu=4"
     assert summary["SageMaker endpoint"] == "qwen-chat · CreationCompleted · arn:aws:sagemaker:endpoint/qwen-chat"
     assert ("Deployment Available", "True", "12m") in [(c.type, c.status, c.since) for c in detail.conditions]
-    assert [(e.last_seen, e.reason, e.object) for e in detail.events] == [
+    assert [(seen, reason, about) for seen, _, reason, about, _ in detail.events] == [
         ("15m (x3)", "FailedScheduling", "pod/qwen-1"),
         ("4m", "CreationCompleted", "jumpstartmodel/qwen"),
     ]

@@ -17,7 +17,6 @@ from hyptui.spaces_view import (
     connection_url,
     resources_text,
     space_detail,
-    space_events,
     space_rows,
     space_status,
     template_description,
@@ -25,6 +24,7 @@ from hyptui.spaces_view import (
 )
 from hyptui.store.actions import ListLoaded
 from hyptui.store.reducers import reduce_many
+from hyptui.store.selectors import related_event_rows
 from hyptui.store.state import EMPTY_STATE, AppState
 from tests.conftest import FIXED_START
 
@@ -100,7 +100,7 @@ def test_the_detail_shows_the_spec_the_add_on_filled_and_why_it_waits(cluster: E
     assert conditions["Progressing"] == ("True", "ResourcesNotReady")
     assert "Insufficient nvidia.com/gpu" in detail.reason
     assert detail.pod is not None and fields["Pod"] == f"{detail.pod} on no node · Pending"
-    events = space_events(state, ("default", "big-gpu"), detail.pod, now)
+    events = related_event_rows(state, "default", WORKSPACES.kind, "big-gpu", [detail.pod], now)
     assert ("Warning", "FailedScheduling") in {(row[1], row[2]) for row in events}
 
     queued = space_detail(state, ("hyperpod-ns-team-a", "queued"))

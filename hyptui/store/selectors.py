@@ -134,6 +134,37 @@ def object_events(state: AppState, namespace: str, kind: str, name: str) -> tupl
     return _events_by_object(state.collection(EVENTS.key)).get((namespace, kind, name), ())
 
 
+EVENT_LIMIT = 50  # a detail shows the most recent events of an object and its pods; the events section has them all
+EventCells = tuple[str, str, str, str, str]  # last seen ("2m (x3)"), type, reason, kind/name, message
+
+
+def related_event_rows(
+    state: AppState, namespace: str, kind: str, name: str, pods: Sequence[str], now: datetime
+) -> tuple[EventCells, ...]:
+    """An object's and its pods' events, oldest first, as `kubectl events` prints them."""
+    related = list(object_events(state, namespace, kind, name))
+    for pod in pods:
+        related.extend(object_events(state, namespace, PODS.kind, pod))
+    related.sort(key=event_order)
+    rows = []
+    for event in related[-EVENT_LIMIT:]:
+        raw = event.raw
+        involved = raw.get("involvedObject") or {}
+        seen, _ = event_order(event)
+        count = _as_int(raw.get("count")) or 1
+        when = human_duration(now - seen) if seen > _EARLIEST else ""
+        rows.append(
+            (
+                f"{when} (x{count})" if count > 1 else when,
+                str(raw.get("type") or ""),
+                str(raw.get("reason") or ""),
+                f"{str(involved.get('kind') or '').lower()}/{involved.get('name') or ''}",
+                str(raw.get("message") or ""),
+            )
+        )
+    return tuple(rows)
+
+
 def _age(created: datetime | None, now: datetime) -> str:
     return human_duration(now - created) if created is not None else "<unknown>"
 
