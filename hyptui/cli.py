@@ -52,10 +52,11 @@ def run_app(
     clock: Callable[[], datetime] | None = None,
     title: str | None = None,
     aws: AwsTarget | None = None,
+    open_directory: Path | None = None,
 ) -> int:
     # The one place the engine hands over to the UI package; nothing under hyptui/ imports Textual itself.
     app_module = importlib.import_module("hyptui.screens.app")
-    return app_module.run(target, readonly=readonly, clock=clock, title=title, aws=aws)
+    return app_module.run(target, readonly=readonly, clock=clock, title=title, aws=aws, open_directory=open_directory)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -47,6 +47,15 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 
+# the section whose `n` makes each template's form
+TEMPLATE_SECTIONS = {
+    "hyp-pytorch-job": "jobs",
+    "hyp-custom-endpoint": "endpoints",
+    "hyp-jumpstart-endpoint": "endpoints",
+    "hyp-space": "spaces",
+    "cluster-stack": "clusters",
+}
+
 
 def wall_clock() -> datetime:
     return datetime.now(UTC)
@@ -90,10 +99,12 @@ class HyptuiApp(App[int]):
         config_path: Path | None = None,
         aws: AwsTarget | None = None,
         memory_path: Path | None = None,
+        open_directory: Path | None = None,
     ) -> None:
         """`memory_path`: where the last section, namespace and filters are kept per context (None: not kept)."""
         super().__init__()
         self._memory_path = memory_path
+        self._open_directory = open_directory
         self._memory = load_memory(memory_path) if memory_path is not None else {}
         self._restored_context: str | None = None
         self._filters_restored: set[str] = set()
@@ -147,6 +158,8 @@ class HyptuiApp(App[int]):
         self.store.subscribe(self._restore_memory)
         self.switch_mode("jobs")
         self._start_gateway()
+        if self._open_directory is not None:
+            self.call_later(self.open_config_directory, self._open_directory)
         # Ages move on even when nothing in the cluster does.
         self.set_interval(1.0, lambda: self.state_changed.publish(self.store.state))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -192,6 +205,19 @@ class HyptuiApp(App[int]):
     def action_open_section(self, section: str) -> None:
         self.switch_mode(section)
         self._section_shown(section)
+
+    async def open_config_directory(self, directory: Path) -> None:
+        """`hyptui open DIR`: the directory's form on top of the section its template belongs to."""
+        from hyptui.config.config_file import ConfigDocument, ConfigFileError
+        from hyptui.screens.config_form import ConfigFormScreen
+
+        try:
+            document = ConfigDocument.load(directory)
+        except ConfigFileError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        await self._section_root(TEMPLATE_SECTIONS.get(document.template.name, "jobs"))
+        await self.push_screen(ConfigFormScreen(document.template, document))
 
     # -- where the user was, per context ----------------------------------------------------------------------
 
@@ -406,6 +432,7 @@ def run(
     clock: Clock | None = None,
     title: str | None = None,
     aws: AwsTarget | None = None,
+    open_directory: Path | None = None,
 ) -> int:
     from hyptui.context_memory import memory_path
     from hyptui.user_config import config_path
@@ -418,5 +445,6 @@ def run(
         config_path=config_path(),
         aws=aws,
         memory_path=memory_path(),
+        open_directory=open_directory,
     )
     return app.run() or 0

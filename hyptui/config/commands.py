@@ -14,6 +14,7 @@ from hyptui.config.registry import TEMPLATES
 from hyptui.config.render import RUN_DIRECTORY
 from hyptui.config.submit import SubmitError, context_namespace, create, prepare
 from hyptui.config.validation import FieldMessage, validate_values
+from hyptui.kube.target import KubeTarget
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -36,6 +37,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     submit = commands.add_parser("create", help="validate, record under run/<timestamp>/ and submit to the cluster")
     submit.add_argument("directory", nargs="?", type=Path, default=Path("."), help="the config directory")
     submit.set_defaults(run=run_create)
+
+    opened = commands.add_parser("open", help="start hyptui with a config directory loaded in its form")
+    opened.add_argument("directory", nargs="?", type=Path, default=Path("."), help="the config directory")
+    opened.set_defaults(run=run_open)
 
 
 def _fail(message: str) -> int:
@@ -107,3 +112,20 @@ def run_create(args: argparse.Namespace) -> int:
     print(f"✔️  Submitted! Files written to {Path(RUN_DIRECTORY) / submission.run.directory.name}")
     print(f"{submission.kind.singular}/{submission.name} created in namespace {submission.namespace}")
     return 0
+
+
+def run_open(args: argparse.Namespace) -> int:
+    """The app, on the section the template belongs to, with the directory's form open (a directory hyptui cannot
+    read is refused before the screen is taken over, with the file and the reason)."""
+    from hyptui.aws.target import AwsTarget
+    from hyptui.cli import run_app
+
+    try:
+        ConfigDocument.load(args.directory)
+    except ConfigFileError as error:
+        return _fail(str(error))
+    target = KubeTarget(
+        kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace, all_namespaces=args.all_namespaces
+    )
+    aws = AwsTarget(profile=args.profile, region=args.region)
+    return run_app(target, readonly=args.readonly, aws=aws, open_directory=args.directory)
