@@ -178,32 +178,32 @@ class HyptuiApp(App[int]):
 
     # -- sections and the command line ----------------------------------------------------------------------
 
-    def action_section_jobs(self) -> None:
-        self.action_open_section("jobs")
+    async def action_section_jobs(self) -> None:
+        await self.action_open_section("jobs")
 
-    def action_section_nodes(self) -> None:
-        self.action_open_section("nodes")
+    async def action_section_nodes(self) -> None:
+        await self.action_open_section("nodes")
 
-    def action_section_problems(self) -> None:
-        self.action_open_section("problems")
+    async def action_section_problems(self) -> None:
+        await self.action_open_section("problems")
 
-    def action_section_events(self) -> None:
-        self.action_open_section("events")
+    async def action_section_events(self) -> None:
+        await self.action_open_section("events")
 
-    def action_section_queues(self) -> None:
-        self.action_open_section("queues")
+    async def action_section_queues(self) -> None:
+        await self.action_open_section("queues")
 
-    def action_section_endpoints(self) -> None:
-        self.action_open_section("endpoints")
+    async def action_section_endpoints(self) -> None:
+        await self.action_open_section("endpoints")
 
-    def action_section_spaces(self) -> None:
-        self.action_open_section("spaces")
+    async def action_section_spaces(self) -> None:
+        await self.action_open_section("spaces")
 
-    def action_section_clusters(self) -> None:
-        self.action_open_section("clusters")
+    async def action_section_clusters(self) -> None:
+        await self.action_open_section("clusters")
 
-    def action_open_section(self, section: str) -> None:
-        self.switch_mode(section)
+    async def action_open_section(self, section: str) -> None:
+        await self.switch_mode(section)  # so the remembered filter goes to the section's screen, not the last one
         self._section_shown(section)
 
     async def open_config_directory(self, directory: Path) -> None:

@@ -47,11 +47,13 @@ async def test_the_next_start_opens_where_the_last_one_left_off(
     first = app_for(frozen_cluster, kubeconfig, memory)
     async with first.run_test(size=(140, 40)) as pilot:
         await wait_until(pilot, lambda: all_live(first), "every watch to go live")
+        await pilot.press("slash", *"llama", "enter")
         await pilot.press("2", "slash", *"t3.medium", "enter")
         await wait_until(pilot, lambda: set(table_keys(first)) == cpu_nodes(frozen_cluster), "the CPU nodes")
         await pilot.press("colon", *"ns hyperpod-ns-team-a", "enter")
         await wait_until(pilot, lambda: first.target.namespace == "hyperpod-ns-team-a", "the namespace")
-    assert load_memory(memory) == {CONTEXT: ContextMemory("nodes", "hyperpod-ns-team-a", {"nodes": "t3.medium"})}
+    filters = {"jobs": "llama", "nodes": "t3.medium"}
+    assert load_memory(memory) == {CONTEXT: ContextMemory("nodes", "hyperpod-ns-team-a", filters)}
 
     again = app_for(frozen_cluster, kubeconfig, memory)
     async with again.run_test(size=(140, 40)) as pilot:
@@ -59,8 +61,10 @@ async def test_the_next_start_opens_where_the_last_one_left_off(
         await wait_until(pilot, lambda: set(table_keys(again)) == cpu_nodes(frozen_cluster), "the filter again")
         assert again.screen.query_one("#filter", Input).value == "t3.medium"
         await wait_until(pilot, lambda: again.target.namespace == "hyperpod-ns-team-a", "the namespace again")
-        await pilot.press("1")
+        await pilot.press("1")  # the jobs section's own filter comes back the first time it shows
         await wait_until(pilot, lambda: isinstance(again.screen, JobsScreen), "the jobs section")
+        await wait_until(pilot, lambda: again.screen.query_one("#filter", Input).value == "llama", "its filter")
+        assert table_keys(again) and all("llama" in key for key in table_keys(again))
 
     explicit = app_for(frozen_cluster, kubeconfig, memory, all_namespaces=True)  # -A on the command line
     async with explicit.run_test(size=(140, 40)) as pilot:
