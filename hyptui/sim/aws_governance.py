@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hyptui.sim.aws_clusters import EKS, HyperPodCluster, HyperPodClusters, short_id
-from hyptui.sim.aws_protocols import AwsCall, AwsError, epoch_or_none, page, validation_error
+from hyptui.sim.aws_protocols import AwsCall, AwsError, Page, epoch_or_none, page, validation_error
 from hyptui.sim.inference_endpoints import ACCOUNT_ID
 from hyptui.sim.storage import ObjectStore
 from hyptui.sim.task_governance import (
@@ -267,7 +267,8 @@ class TaskGovernanceRecords:
         self._apply(record.cluster)
         return {}
 
-    def _listed(self, call: AwsCall, kind: str, sort_keys: dict[str, Callable[[Record], Any]]) -> list[Record]:
+    def _listed(self, call: AwsCall, kind: str, sort_keys: dict[str, Callable[[Record], Any]]) -> Page:
+        """The page of `kind` records the call's filters, sort order and NextToken/MaxResults ask for."""
         params = call.params
         low, high = epoch_or_none(params.get("CreatedAfter")), epoch_or_none(params.get("CreatedBefore"))
         records = [
@@ -283,7 +284,8 @@ class TaskGovernanceRecords:
         ]
         key = sort_keys[_enum(params.get("SortBy", "CreationTime"), "SortBy", tuple(sort_keys))]
         order = _enum(params.get("SortOrder", "Descending"), "SortOrder", ("Ascending", "Descending"))
-        return sorted(records, key=lambda r: (key(r), r.id), reverse=order == "Descending")
+        ordered = sorted(records, key=lambda r: (key(r), r.id), reverse=order == "Descending")
+        return page(ordered, params.get("NextToken"), params.get("MaxResults"), default=DEFAULT_PAGE, maximum=MAX_PAGE)
 
     # Compute quotas
 
@@ -327,14 +329,7 @@ class TaskGovernanceRecords:
                 "Status": lambda r: r.status,
                 "ClusterArn": lambda r: r.cluster.arn,
             }
-            records = self._listed(call, "compute-quota", sort_keys)
-            found = page(
-                records,
-                call.params.get("NextToken"),
-                call.params.get("MaxResults"),
-                default=DEFAULT_PAGE,
-                maximum=MAX_PAGE,
-            )
+            found = self._listed(call, "compute-quota", sort_keys)
             return {"ComputeQuotaSummaries": [_quota_fields(r) for r in found.items], "NextToken": found.next_token}
 
     def update_compute_quota(self, call: AwsCall) -> dict[str, Any]:
@@ -396,14 +391,7 @@ class TaskGovernanceRecords:
     def list_cluster_scheduler_configs(self, call: AwsCall) -> dict[str, Any]:
         with self._lock:
             sort_keys = {"Name": lambda r: r.name, "CreationTime": lambda r: r.created, "Status": lambda r: r.status}
-            records = self._listed(call, "cluster-scheduler-config", sort_keys)
-            found = page(
-                records,
-                call.params.get("NextToken"),
-                call.params.get("MaxResults"),
-                default=DEFAULT_PAGE,
-                maximum=MAX_PAGE,
-            )
+            found = self._listed(call, "cluster-scheduler-config", sort_keys)
             summaries = [
                 {
                     "ClusterSchedulerConfigArn": r.arn,
