@@ -10,6 +10,8 @@ class Tone(StrEnum):
     WARN = "warn"
     BAD = "bad"
     IDLE = "idle"
+    SUSPENDED = "suspended"  # held back by the scheduler (Kueue suspended or preempted it), not broken
+    BORROWED = "borrowed"  # quota a team uses beyond its guarantee; not a status word, the queues screen applies it
     PLAIN = "plain"
 
 
@@ -36,7 +38,6 @@ _WARN = {
     "Pending",
     "ContainerCreating",
     "Created",
-    "Suspended",
     "Terminating",
     "Restarting",
     "PodInitializing",
@@ -44,7 +45,6 @@ _WARN = {
     "Stuck",
     "Warning",
     "PENDING",
-    "PREEMPTED",
     "QUOTARESERVED",
     "Starting",  # spaces: on their way up or down
     "Stopping",
@@ -72,6 +72,7 @@ _OK = {
     "CreationCompleted",
     "InService",  # a HyperPod cluster or instance group
 }
+_SUSPENDED = {"Suspended", "PREEMPTED"}
 _IDLE = {"Completed", "Succeeded", "Note", "FINISHED", "Stopped"}
 
 
@@ -91,6 +92,8 @@ def tone_of(status: str) -> Tone:
         return _stack_tone(status)
     if status in _BAD:
         return Tone.BAD
+    if status in _SUSPENDED:
+        return Tone.SUSPENDED
     if status in _WARN:
         return Tone.WARN
     if status in _OK:

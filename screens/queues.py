@@ -3,6 +3,8 @@ every workload with its state, and for the selected one a plain answer to "why i
 
 from __future__ import annotations
 
+from rich.style import Style
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input, Static
@@ -30,20 +32,24 @@ BAR_WIDTH = 16
 TEAM_COLUMNS = ("CLUSTER QUEUE", "GPUS", "GUARANTEED", "IN USE", "BORROWED", "LENT", "IDLE", "PENDING", "ADMITTED")
 
 
-def gpu_bar(team: TeamRow) -> str:
-    """One cell per GPU the team could hold: ■ its own in use, ▣ borrowed, ▢ lent to others, · idle."""
+def gpu_bar(team: TeamRow, borrowed_style: Style) -> Text:
+    """One cell per GPU the team could hold: ■ its own in use, ▣ borrowed (in the theme's borrowed colour), ▢ lent to
+    others, · idle."""
     own = team.in_use - team.borrowed
-    cells = "■" * own + "▣" * team.borrowed + "▢" * team.lent + "·" * team.idle
-    return cells[:BAR_WIDTH] + ("…" if len(cells) > BAR_WIDTH else "")
+    bar = Text.assemble("■" * own, ("▣" * team.borrowed, borrowed_style), "▢" * team.lent, "·" * team.idle)
+    if len(bar) > BAR_WIDTH:
+        bar.truncate(BAR_WIDTH)
+        bar.append("…")
+    return bar
 
 
-def team_cells(team: TeamRow) -> tuple[str, ...]:
+def team_cells(team: TeamRow, borrowed_style: Style) -> tuple[str | Text, ...]:
     return (
         team.queue,
-        gpu_bar(team),
+        gpu_bar(team, borrowed_style),
         str(team.guaranteed),
         str(team.in_use),
-        str(team.borrowed),
+        Text(str(team.borrowed), style=borrowed_style if team.borrowed else ""),
         str(team.lent),
         str(team.idle),
         str(team.pending),
@@ -107,7 +113,9 @@ class QueuesScreen(TableScreen):
         self.query_one("#policy", Static).update(
             f"Priority: {policy} · {sharing}" if classes else "No task governance policy"
         )
-        self.query_one("#teams", StaticTable).show_rows([team_cells(team) for team in team_rows(state)])
+        teams = self.query_one("#teams", StaticTable)
+        borrowed = teams.get_component_rich_style("tone--borrowed", partial=True)
+        teams.show_rows([team_cells(team, borrowed) for team in team_rows(state)])
         self._workloads = {row.key: row for row in workload_rows(state, now)}
         self.table.set_rows([workload_table_row(row) for row in self._workloads.values()])
         self._explain()

@@ -78,7 +78,7 @@ class ResourceTable(DataTable):
         """The rows shown changed (new data, filter, sort or size), so counts shown elsewhere are stale."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
-    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"tone--ok", "tone--warn", "tone--bad", "tone--idle"}
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {f"tone--{tone.value}" for tone in Tone if tone is not Tone.PLAIN}
 
     def __init__(self, columns: Sequence[ColumnSpec], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)

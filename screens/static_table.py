@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.widgets import DataTable
+
+from hyptui.tones import Tone
+
+Cell = str | Text
 
 
 class StaticTable(DataTable):
+    # Cells a screen colours take their style from these, so a theme switch recolours them.
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {f"tone--{tone.value}" for tone in Tone if tone is not Tone.PLAIN}
+
     def __init__(self, *columns: str, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="none", zebra_stripes=True)
         self._columns = columns
-        self._content: list[tuple[str, ...]] = []
+        self._content: list[tuple[Cell, ...]] = []
 
     def on_mount(self) -> None:
         self.add_columns(*self._columns)
 
-    def show_rows(self, rows: Sequence[tuple[str, ...]]) -> bool:
+    def show_rows(self, rows: Sequence[tuple[Cell, ...]]) -> bool:
         """Returns whether anything changed; an unchanged refill would reset the user's scrolling every second."""
         if list(rows) == self._content:
             return False

@@ -15,6 +15,8 @@ VARIABLE_DEFAULTS: dict[str, str] = {
     "status-warn": "#ffd75f",
     "status-bad": "#ff5f5f",
     "status-idle": "#8a8a8a",
+    "status-suspended": "#af87ff",
+    "status-borrowed": "#5fd7d7",
 }
 
 HYPTUI_DARK = Theme(
@@ -46,7 +48,14 @@ HYPTUI_LIGHT = Theme(
     surface="#f6f8fa",
     panel="#eaeef2",
     dark=False,
-    variables={"status-ok": "#1a7f37", "status-warn": "#9a6700", "status-bad": "#cf222e", "status-idle": "#6e7781"},
+    variables={
+        "status-ok": "#1a7f37",
+        "status-warn": "#9a6700",
+        "status-bad": "#cf222e",
+        "status-idle": "#6e7781",
+        "status-suspended": "#8250df",
+        "status-borrowed": "#1b7c83",
+    },
 )
 
 # For projectors: pure black and white, saturated status colours, nothing that washes out.
@@ -63,7 +72,14 @@ HYPTUI_HIGH_CONTRAST = Theme(
     surface="#000000",
     panel="#1c1c1c",
     dark=True,
-    variables={"status-ok": "#00ff5f", "status-warn": "#ffff00", "status-bad": "#ff3030", "status-idle": "#bcbcbc"},
+    variables={
+        "status-ok": "#00ff5f",
+        "status-warn": "#ffff00",
+        "status-bad": "#ff3030",
+        "status-idle": "#bcbcbc",
+        "status-suspended": "#ff5fff",
+        "status-borrowed": "#00ffff",
+    },
 )
 
 # What NO_COLOR asks for: greys only, so state is read from the words (and bold for failures), never from hue.
@@ -80,7 +96,14 @@ HYPTUI_MONOCHROME = Theme(
     surface="#121212",
     panel="#262626",
     dark=True,
-    variables={"status-ok": "#d0d0d0", "status-warn": "#d0d0d0", "status-bad": "#ffffff", "status-idle": "#808080"},
+    variables={
+        "status-ok": "#d0d0d0",
+        "status-warn": "#d0d0d0",
+        "status-bad": "#ffffff",
+        "status-idle": "#808080",
+        "status-suspended": "#a8a8a8",
+        "status-borrowed": "#ffffff",
+    },
 )
 
 THEMES: tuple[Theme, ...] = (HYPTUI_DARK, HYPTUI_LIGHT, HYPTUI_HIGH_CONTRAST, HYPTUI_MONOCHROME)

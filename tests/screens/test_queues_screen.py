@@ -13,6 +13,20 @@ from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until
 WAITING = "hyperpod-ns-team-b/hyperpodpytorchjob-llama3-3-70b-lora-"
 
 
+def assert_borrowed_colour(app, teams: StaticTable, colour: str) -> None:
+    """Team A's borrowed GPUs (the bar's ▣ cells and the BORROWED count) wear the theme's status-borrowed colour."""
+    assert app.get_css_variables()["status-borrowed"] == colour
+    row = next(
+        teams.get_row_at(i)
+        for i in range(teams.row_count)
+        if str(teams.get_row_at(i)[0]).startswith("hyperpod-ns-team-a")
+    )
+    bar, borrowed = row[1], row[4]
+    coloured = "".join(bar.plain[span.start : span.end] for span in bar.spans if span.style.color.name == colour)
+    assert coloured == "▣▣▣▣"
+    assert borrowed.style.color.name == colour
+
+
 async def open_queues(pilot, cluster) -> None:
     await settle(pilot, cluster)
     await pilot.press("5")
@@ -31,6 +45,10 @@ async def test_queues_show_the_policy_the_teams_and_why_a_job_waits(frozen_clust
         rows = {str(teams.get_row_at(i)[0]): [str(v) for v in teams.get_row_at(i)] for i in range(teams.row_count)}
         assert rows["hyperpod-ns-team-a-clusterqueue"][2:7] == ["8", "12", "4", "0", "0"]  # borrows 4 of team b's
         assert rows["hyperpod-ns-team-a-clusterqueue"][1] == "■■■■■■■■▣▣▣▣"
+        assert_borrowed_colour(app, teams, "#5fd7d7")
+        app.theme = "hyptui-light"
+        await pilot.pause(1.2)  # the once-a-second redraw picks up the new theme's colour
+        assert_borrowed_colour(app, teams, "#1b7c83")
         assert rows["hyperpod-ns-team-b-clusterqueue"][2:7] == ["8", "4", "0", "4", "0"]
         waiting = next(key for key in table_keys(app, "#workloads") if key.startswith(WAITING))
         assert cell(app, waiting, "state", "#workloads") == "PENDING"
