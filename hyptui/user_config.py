@@ -1,4 +1,10 @@
-"""The user's settings in `$XDG_CONFIG_HOME/hyptui/config.yaml`: key remaps, command aliases, theme, read-only.
+"""The user's settings in `$XDG_CONFIG_HOME/hyptui/config.yaml`: key remaps, command aliases, theme, read-only
+(everywhere, or in the kubeconfig contexts named under `contexts`, where shell-style patterns match many):
+
+    readonly: false
+    contexts:
+      "arn:aws:eks:*:cluster/prod-*":
+        readonly: true
 
 A bad file never stops hyptui: it starts with the defaults and a message naming the file, the field and what is
 allowed. Writes (the remembered theme) are atomic and keep every other setting.
@@ -7,6 +13,7 @@ allowed. Writes (the remembered theme) are atomic and keep every other setting.
 from __future__ import annotations
 
 import os
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import yaml
@@ -17,6 +24,12 @@ from hyptui.command_line import SECTIONS
 from hyptui.verbs import VERBS
 
 
+class ContextSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    readonly: bool = False
+
+
 class UserConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -24,6 +37,17 @@ class UserConfig(BaseModel):
     aliases: dict[str, str] = {}  # word -> command, e.g. {"a": "jobs hyperpod-ns-team-a"}
     theme: str | None = None
     readonly: bool = False
+    contexts: dict[str, ContextSettings] = {}  # context name or shell-style pattern -> settings there
+
+    def readonly_in(self, context: str | None) -> bool:
+        """Whether verbs that change the cluster are off in `context`. While the context is not known yet (None),
+        any read-only context counts: the one about to connect may be it."""
+        rules = [name for name, settings in self.contexts.items() if settings.readonly]
+        if self.readonly:
+            return True
+        if context is None:
+            return bool(rules)
+        return any(fnmatchcase(context, pattern) for pattern in rules)
 
     @field_validator("keymap")
     @classmethod

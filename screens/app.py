@@ -114,10 +114,10 @@ class HyptuiApp(App[int]):
         self.settings, self._settings_problem = (
             load_user_config(config_path) if config_path is not None else (UserConfig(), None)
         )
-        self.readonly = readonly or self.settings.readonly
+        self._readonly_asked = readonly  # --readonly: read-only whatever the context
         self.target = target
         self.store = Store(reduce_many, EMPTY_STATE)
-        self.gateway = KubeGateway(target, self.store.dispatch, readonly=self.readonly)
+        self.gateway = self._new_gateway()
         self.clock = clock or wall_clock
         self.state_changed: Signal[AppState] = Signal(self, "state-changed")
         if title:
@@ -130,6 +130,26 @@ class HyptuiApp(App[int]):
         self.theme = self._initial_theme()
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+
+    def _readonly_in(self, context: str | None) -> bool:
+        return self._readonly_asked or self.settings.readonly_in(context)
+
+    @property
+    def readonly(self) -> bool:
+        """Whether verbs that change the cluster are hidden and refused: asked for, or configured for this context."""
+        connection = self.store.state.connection
+        if self._readonly_asked or connection is None:
+            return self._readonly_in(None)
+        return connection.readonly
+
+    def _new_gateway(self) -> KubeGateway:
+        return KubeGateway(self.target, self.store.dispatch, readonly_in=self._readonly_in)
+
+    def _follow_readonly(self, state: AppState) -> None:
+        # Another context may be read-only where the last was not (or the other way): the footer must follow.
+        if state.connection is not None and state.connection.readonly != self._shown_readonly:
+            self._shown_readonly = state.connection.readonly
+            self.screen.refresh_bindings()
 
     @cached_property
     def aws_gateway(self) -> AwsGateway:
@@ -156,6 +176,8 @@ class HyptuiApp(App[int]):
         self.store.attach(asyncio.get_running_loop())
         self.store.subscribe(self.state_changed.publish)
         self.store.subscribe(self._restore_memory)
+        self._shown_readonly = self.readonly
+        self.store.subscribe(self._follow_readonly)
         self.switch_mode("jobs")
         self._start_gateway()
         if self._open_directory is not None:
@@ -330,20 +352,20 @@ class HyptuiApp(App[int]):
     def use_namespace(self, namespace: str | None) -> None:
         """Watch another namespace (None: all of them); the store drops the old scope's objects and relists."""
         self.target = replace(self.target, namespace=namespace, all_namespaces=namespace is None)
-        self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
+        self.gateway = self._new_gateway()
         self._start_gateway()
         self._remember(lambda memory: replace(memory, namespace=namespace or ALL_NAMESPACES))
 
     def use_context(self, context: str) -> None:
         """Another cluster from the same kubeconfig; its namespace scope follows that context (or -A if given)."""
         self.target = replace(self.target, context=context, namespace=None)
-        self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
+        self.gateway = self._new_gateway()
         self._start_gateway()
 
     def use_kubeconfig_context(self, kubeconfig: Path, context: str) -> None:
         """A context just written into a kubeconfig (a HyperPod cluster's, set from the clusters section)."""
         self.target = replace(self.target, kubeconfig=kubeconfig, context=context, namespace=None)
-        self.gateway = KubeGateway(self.target, self.store.dispatch, readonly=self.readonly)
+        self.gateway = self._new_gateway()
         self._start_gateway()
 
     def action_help(self) -> None:

@@ -25,6 +25,25 @@ def test_good_file(tmp_path: Path) -> None:
     )
 
 
+def test_read_only_per_context_by_name_or_pattern(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "contexts:\n"
+        "  demo-readonly:\n    readonly: true\n"
+        '  "arn:aws:eks:*:cluster/prod-*":\n    readonly: true\n'
+        "  staging:\n    readonly: false\n"
+    )
+    config, problem = load_user_config(path)
+    assert problem is None
+    assert config.readonly_in("demo-readonly")
+    assert config.readonly_in("arn:aws:eks:us-west-2:123456789012:cluster/prod-hp")
+    assert not config.readonly_in("arn:aws:eks:us-west-2:123456789012:cluster/dev-hp")
+    assert not config.readonly_in("staging")
+    assert config.readonly_in(None)  # not connected yet: it may be one of them
+    assert not UserConfig().readonly_in(None)
+    assert UserConfig(readonly=True).readonly_in("staging")
+
+
 def test_unknown_verb_is_named_with_the_verbs_that_exist(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("keymap:\n  destroy: x\n")
@@ -41,6 +60,8 @@ def test_other_mistakes(tmp_path: Path) -> None:
         "keymap: [x]\n": "keymap: Input should be a valid dictionary",
         "aliases:\n  jobs: nodes\n": "aliases: alias 'jobs' would hide the built-in command of that name",
         "readonly: maybe\n": "readonly: Input should be a valid boolean",
+        "contexts:\n  prod:\n    readonly: sometimes\n": "contexts.prod.readonly: Input should be a valid boolean",
+        "contexts:\n  prod:\n    theme: x\n": "contexts.prod.theme: Extra inputs are not permitted",
         "colour: red\n": "colour: Extra inputs are not permitted",
         "keymap: {delete: ' '}\n": "keymap: verb 'delete' needs at least one key",
         "- a\n- b\n": "expected a mapping of settings, got list",

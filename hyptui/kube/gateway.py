@@ -54,12 +54,13 @@ class KubeGateway:
         target: KubeTarget,
         dispatch: Callable[[Action], None],
         *,
-        readonly: bool = False,
+        readonly_in: Callable[[str], bool] = lambda context: False,
         kinds: Sequence[ResourceKind] = WATCHED_KINDS,
     ) -> None:
+        """`readonly_in(context)`: whether the session is read-only in the context the kubeconfig resolves to."""
         self._target = target
         self._dispatch = dispatch
-        self._readonly = readonly
+        self._readonly_in = readonly_in
         self._kinds = tuple(kinds)
         self._api: KubeApi | None = None
 
@@ -83,7 +84,7 @@ class KubeGateway:
                     user=info.user,
                     namespace=namespace,
                     server=info.server,
-                    readonly=self._readonly,
+                    readonly=self._readonly_in(info.context),
                 )
             )
         )

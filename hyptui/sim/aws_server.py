@@ -35,6 +35,7 @@ from hyptui.sim.aws_protocols import (
     rest_json_error,
     signature_of,
 )
+from hyptui.sim.http_api import request_log
 from hyptui.sim.inference_endpoints import DEFAULT_REGION, find_sagemaker_endpoint
 from hyptui.sim.inference_invoke import RuntimeReply, error_reply, invoke, request_id
 from hyptui.sim.loopback import require_loopback, serve_in_thread, url_of
@@ -144,6 +145,7 @@ class _AwsRequestHandler(BaseHTTPRequestHandler):
         return invoke(name, find_sagemaker_endpoint(store, name), body, store.clock.now(), call.region)
 
     def _aws_call(self, operation: str, params: dict[str, Any], rid: str) -> AwsCall:
+        request_log.debug("AWS %s", operation)
         signature = signature_of(self.headers.get("Authorization"))
         region = signature.region if signature else DEFAULT_REGION
         key = signature.access_key if signature else ""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.kinds import NODES, PODS
 from hyptui.kube.target import KubeTarget
 from hyptui.screens.app import HyptuiApp
 from hyptui.screens.command_bar import CommandBar
@@ -164,29 +164,6 @@ async def test_the_chosen_theme_is_remembered(frozen_cluster, kubeconfig: Path, 
 def test_no_color_picks_the_monochrome_theme(frozen_cluster, kubeconfig: Path, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert make_app(frozen_cluster, kubeconfig).theme == "hyptui-monochrome"
-
-
-async def test_readonly_never_changes_the_cluster(frozen_cluster, kubeconfig: Path) -> None:
-    changes: list[str] = []
-    unsubscribe = frozen_cluster.store.subscribe(lambda change, kind, obj: changes.append(f"{change} {kind.key}"))
-    app = make_app(frozen_cluster, kubeconfig, readonly=True)
-    try:
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settle(pilot, frozen_cluster)
-            await pilot.press("space", "ctrl+d")
-            await pilot.pause()
-            assert isinstance(app.screen, JobsScreen)  # no confirmation: the verb is not there
-            await pilot.press("up", "enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), "a job's detail")
-            await pilot.press("ctrl+d")
-            await pilot.pause()
-            assert isinstance(app.screen, JobDetailScreen)
-            job = app.screen.key
-            app.delete_object(HYPERPOD_PYTORCH_JOBS, *job)  # even a direct call sends nothing
-            await pilot.pause(0.3)
-    finally:
-        unsubscribe()
-    assert changes == []
 
 
 async def test_nodes_show_health_and_gpu_use_and_a_fault_stands_out(frozen_cluster, kubeconfig: Path) -> None:
