@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hyptui.sim.command",
     "hyptui.fault_command",
     "hyptui.config.commands",
+    "hyptui.serve_command",
 )
 
 

@@ -8,7 +8,7 @@ import asyncio
 import webbrowser
 from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -34,6 +34,22 @@ def local_browser() -> webbrowser.BaseBrowser | None:
     return browser
 
 
+class ServedPage(webbrowser.BaseBrowser):
+    """Under `hyptui serve` the user's browser is the one showing hyptui: Textual asks that page to open the URL."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__("hyptui-page")
+        self._app = app
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self._app.open_url(url)
+        return True
+
+
+async def browser_for(app: App) -> webbrowser.BaseBrowser | None:
+    return ServedPage(app) if app.is_web else await asyncio.to_thread(local_browser)
+
+
 async def request_access(app: HyptuiApp, key: ObjectKey, connection_type: str) -> None:
     """Create the connection and show its URL; the add-on's refusal (e.g. not available yet) reaches the user."""
     namespace, name = key
@@ -47,8 +63,7 @@ async def request_access(app: HyptuiApp, key: ObjectKey, connection_type: str) -
         app.notify(f"No {what} URL for space {name}: {error}", severity="error", timeout=8)
         return
     app.copy_to_clipboard(url)
-    browser = await asyncio.to_thread(local_browser)
-    await app.push_screen(AccessModal(key, connection_type, url, browser))
+    await app.push_screen(AccessModal(key, connection_type, url, await browser_for(app)))
 
 
 class AccessModal(ModalScreen[None]):
@@ -91,7 +106,7 @@ class AccessModal(ModalScreen[None]):
         if self._browser is None:
             return
         if self._browser.open(self.url):
-            self.app.notify("Opened in the local browser")
+            self.app.notify("Opened in the browser")
         else:
             self.app.notify("The browser did not open the URL; it is on the clipboard", severity="warning")
         self.dismiss()

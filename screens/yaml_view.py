@@ -61,8 +61,8 @@ class YamlScreen(Screen):
             try:
                 with self.app.suspend():
                     edited = run_editor(command, self.yaml_text)
-            except SuspendNotSupported:
-                pass
+            except SuspendNotSupported:  # e.g. under `hyptui serve`: there is no terminal to hand over
+                self.notify(f"{command[0]} needs a terminal hyptui can hand over; editing here instead", timeout=6)
             else:
                 problem = await apply_edit(self.hyptui, self._kind, self._obj, edited)
                 if problem is None:

@@ -34,10 +34,12 @@ async def test_an_edit_is_sent_as_a_merge_patch_of_what_changed(
 ) -> None:
     monkeypatch.setenv("EDITOR", "vi")  # set, but a headless session cannot suspend: the in-app editor opens
     app = make_app(frozen_cluster, kubeconfig)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
         editor = await open_editor(pilot, frozen_cluster)
         area = editor.query_one("#editor", TextArea)
         assert f"name: {JOB}" in area.text
+        said = [notification.message for notification in app._notifications]
+        assert "vi needs a terminal hyptui can hand over; editing here instead" in said
         area.text = area.text.replace("labels:\n", "labels:\n    owner: platform-team\n", 1)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, YamlScreen), "the editor to close once sent")
