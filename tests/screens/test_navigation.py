@@ -154,8 +154,17 @@ async def test_the_chosen_theme_is_remembered(frozen_cluster, kubeconfig: Path, 
     app = app_with_config(frozen_cluster, kubeconfig, config)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, frozen_cluster)
-        app.theme = "hyptui-high-contrast"
+        await pilot.press("ctrl+p")  # switched live from the palette, as a presenter would before a talk
         await pilot.pause()
+        await pilot.press(*"theme")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        await pilot.press(*"high-contrast")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.theme == "hyptui-high-contrast", "the theme picked in the palette")
+        assert app.get_css_variables()["status-suspended"] == "#ff5fff"
     assert yaml.safe_load(config.read_text()) == {"aliases": {"b": "jobs team-b"}, "theme": "hyptui-high-contrast"}
     again = app_with_config(frozen_cluster, kubeconfig, config)
     assert again.theme == "hyptui-high-contrast"
