@@ -6,9 +6,12 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
+from hyptui.screens.clusters import ClustersScreen
+from hyptui.screens.config_form import ConfigFormScreen
+from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens import test_screen_snapshots as screen_snapshots
-from tests.screens.helpers import wait_until
+from tests.screens.helpers import settle, wait_until
 from tests.screens.test_config_form import PATTERN_MESSAGE, message_text, open_form
 
 # The seeded cluster on the fixed port and the compare-with-SVG fixture, shared with the other screens' snapshots.
@@ -41,3 +44,33 @@ def test_job_form_validation_error_snapshot(take) -> None:
         freeze_form(pilot)
 
     assert take(FORM_SIZE, steps)
+
+
+def form_from(section_key: str, screen: type, form_key: str, template: str):
+    """Steps: open a section, then its form for `template`, and check the form knows which template it writes."""
+
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await settle(pilot, cluster)
+        await pilot.press(section_key)
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen), f"the {screen.__name__}")
+        await pilot.press(form_key)
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfigFormScreen), f"the {template} form")
+        form = pilot.app.screen
+        assert isinstance(form, ConfigFormScreen) and form.spec.name == template
+        preview = form.query_one("#config-preview", TextArea)
+        await wait_until(pilot, lambda: f"# template: {template}" in preview.text, "the config.yaml preview")
+        freeze_form(pilot)
+
+    return steps
+
+
+def test_custom_endpoint_form_snapshot(take) -> None:
+    assert take(FORM_SIZE, form_from("6", EndpointsScreen, "n", "hyp-custom-endpoint"))
+
+
+def test_jumpstart_endpoint_form_snapshot(take) -> None:
+    assert take(FORM_SIZE, form_from("6", EndpointsScreen, "J", "hyp-jumpstart-endpoint"))
+
+
+def test_cluster_stack_form_snapshot(take) -> None:
+    assert take(FORM_SIZE, form_from("8", ClustersScreen, "n", "cluster-stack"))
