@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hyptui.fault_command",
     "hyptui.config.commands",
     "hyptui.serve_command",
+    "hyptui.replay_command",
 )
 
 
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("-n", "--namespace", help="watch one namespace (default: the context's, else all)")
     scope.add_argument("-A", "--all-namespaces", action="store_true", help="watch every namespace")
     parser.add_argument("--readonly", action="store_true", help="hide every verb that changes the cluster")
+    parser.add_argument(
+        "--record", type=Path, metavar="FILE", help="write the session to FILE for `hyptui replay` (secrets redacted)"
+    )
     parser.add_argument("--profile", help="AWS profile (default: $AWS_PROFILE, then the default profile)")
     parser.add_argument(
         "--region",
@@ -54,10 +58,28 @@ def run_app(
     title: str | None = None,
     aws: AwsTarget | None = None,
     open_directory: Path | None = None,
+    record: Path | None = None,
 ) -> int:
+    recorder = None
+    if record is not None:
+        from hyptui.recording.recorder import open_recorder
+
+        try:
+            recorder = open_recorder(record, target, aws or AwsTarget())
+        except OSError as error:
+            print(f"hyptui: --record {record}: {error.strerror or error}", file=sys.stderr)
+            return 2
     # The one place the engine hands over to the UI package; nothing under hyptui/ imports Textual itself.
     app_module = importlib.import_module("hyptui.screens.app")
-    return app_module.run(target, readonly=readonly, clock=clock, title=title, aws=aws, open_directory=open_directory)
+    return app_module.run(
+        target,
+        readonly=readonly,
+        clock=clock,
+        title=title,
+        aws=aws,
+        open_directory=open_directory,
+        recorder=recorder,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     target = KubeTarget(
         kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace, all_namespaces=args.all_namespaces
     )
-    return run_app(target, readonly=args.readonly, aws=AwsTarget(profile=args.profile, region=args.region))
+    aws = AwsTarget(profile=args.profile, region=args.region)
+    return run_app(target, readonly=args.readonly, aws=aws, record=args.record)
 
 
 if __name__ == "__main__":

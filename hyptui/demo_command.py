@@ -30,4 +30,6 @@ def run(args: argparse.Namespace) -> int:
         kubeconfig = cluster.write_kubeconfig(Path(scratch) / "kubeconfig")
         target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=not args.namespace, namespace=args.namespace)
         aws = AwsTarget.embedded(cluster.aws_url)
-        return run_app(target, readonly=args.readonly, clock=cluster.clock.now, title="demo", aws=aws)
+        return run_app(
+            target, readonly=args.readonly, clock=cluster.clock.now, title="demo", aws=aws, record=args.record
+        )

@@ -87,5 +87,12 @@ VERBS: dict[str, Verb] = {
         Verb("move_class_up", "alt+up", "Move class up", show=False),
         Verb("move_class_down", "alt+down", "Move class down", show=False),
         Verb("add_team", "ctrl+t", "Add team"),
+        Verb("replay_pause", "p", "Play/pause"),
+        Verb("replay_step", "full_stop", "Step", key_display="."),
+        Verb("replay_back", "left_square_bracket", "Back 10%", show=False, key_display="["),
+        Verb("replay_forward", "right_square_bracket", "Forward 10%", show=False, key_display="]"),
+        Verb("replay_slower", "less_than_sign", "Slower", show=False, key_display="<"),
+        Verb("replay_faster", "greater_than_sign", "Faster", show=False, key_display=">"),
+        Verb("replay_seek", "ctrl+g", "Go to time", show=False),
     )
 }

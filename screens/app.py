@@ -44,6 +44,7 @@ from hyptui.user_config import UserConfig, load_user_config, remember_theme
 
 if TYPE_CHECKING:
     from hyptui.aws.gateway import AwsGateway
+    from hyptui.recording.recorder import Recorder
 
 Clock = Callable[[], datetime]
 
@@ -100,8 +101,12 @@ class HyptuiApp(App[int]):
         aws: AwsTarget | None = None,
         memory_path: Path | None = None,
         open_directory: Path | None = None,
+        recorder: Recorder | None = None,
+        feed: Store | None = None,
     ) -> None:
-        """`memory_path`: where the last section, namespace and filters are kept per context (None: not kept)."""
+        """`memory_path`: where the last section, namespace and filters are kept per context (None: not kept).
+        `recorder`: gets every batch of actions (`--record`), closed when the app ends. `feed`: a store something
+        else fills (a replay's player): the app shows it and starts no kube gateway."""
         super().__init__()
         self._memory_path = memory_path
         self._open_directory = open_directory
@@ -116,9 +121,13 @@ class HyptuiApp(App[int]):
         )
         self._readonly_asked = readonly  # --readonly: read-only whatever the context
         self.target = target
-        self.store = Store(reduce_many, EMPTY_STATE)
+        self._recorder = recorder
+        self._fed = feed is not None
+        self.store = feed or Store(reduce_many, EMPTY_STATE, on_actions=recorder.record if recorder else None)
         self.gateway = self._new_gateway()
         self.clock = clock or wall_clock
+        if recorder is not None:
+            recorder.start(self.clock)
         self.state_changed: Signal[AppState] = Signal(self, "state-changed")
         if title:
             self.sub_title = title
@@ -190,8 +199,12 @@ class HyptuiApp(App[int]):
 
     def on_unmount(self) -> None:
         self.store.detach()
+        if self._recorder is not None:
+            self._recorder.close()
 
     def _start_gateway(self) -> None:
+        if self._fed:  # a replay: nothing may reach a cluster
+            return
         self.run_worker(self.gateway.run(), name="kube-gateway", group="gateway", exclusive=True, exit_on_error=False)
 
     def _remember_theme(self, theme) -> None:
@@ -455,6 +468,7 @@ def run(
     title: str | None = None,
     aws: AwsTarget | None = None,
     open_directory: Path | None = None,
+    recorder: Recorder | None = None,
 ) -> int:
     from hyptui.context_memory import memory_path
     from hyptui.user_config import config_path
@@ -468,5 +482,6 @@ def run(
         aws=aws,
         memory_path=memory_path(),
         open_directory=open_directory,
+        recorder=recorder,
     )
     return app.run() or 0

@@ -128,4 +128,4 @@ def run_open(args: argparse.Namespace) -> int:
         kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace, all_namespaces=args.all_namespaces
     )
     aws = AwsTarget(profile=args.profile, region=args.region)
-    return run_app(target, readonly=args.readonly, aws=aws, open_directory=args.directory)
+    return run_app(target, readonly=args.readonly, aws=aws, open_directory=args.directory, record=args.record)

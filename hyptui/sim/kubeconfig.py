@@ -9,6 +9,7 @@ import yaml
 from hyptui.atomic_file import write_atomic
 
 SIM_CONTEXT = "hyptui-sim"
+SIM_TOKEN = "hyptui-sim"
 
 
 def sim_kubeconfig(server_url: str) -> dict:
@@ -18,7 +19,7 @@ def sim_kubeconfig(server_url: str) -> dict:
         "preferences": {},
         "clusters": [{"name": SIM_CONTEXT, "cluster": {"server": server_url}}],
         # The embedded cluster does not authenticate; a token keeps clients that insist on credentials quiet.
-        "users": [{"name": SIM_CONTEXT, "user": {"token": "hyptui-sim"}}],
+        "users": [{"name": SIM_CONTEXT, "user": {"token": SIM_TOKEN}}],
         "contexts": [{"name": SIM_CONTEXT, "context": {"cluster": SIM_CONTEXT, "user": SIM_CONTEXT}}],
         "current-context": SIM_CONTEXT,
     }

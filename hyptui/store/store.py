@@ -32,8 +32,15 @@ Reducer = Callable[[AppState, Sequence[Action]], AppState]
 
 
 class Store:
-    def __init__(self, reducer: Reducer = reduce_many, state: AppState = EMPTY_STATE) -> None:
+    def __init__(
+        self,
+        reducer: Reducer = reduce_many,
+        state: AppState = EMPTY_STATE,
+        on_actions: Callable[[Sequence[Action]], None] | None = None,
+    ) -> None:
+        """`on_actions(batch)`: told every batch as it is reduced, in reduction order (`hyptui --record`)."""
         self._reducer = reducer
+        self._on_actions = on_actions
         self._state = state
         self._lock = threading.Lock()  # guards _pending, _flush_scheduled, _attachment and _subscribers
         self._reduce_lock = threading.Lock()  # one reduction at a time, so none is lost to a concurrent flush
@@ -70,14 +77,29 @@ class Store:
                 return False
             old = self._state
             new = self._state = self._reducer(old, actions)
+            if self._on_actions is not None:
+                try:
+                    self._on_actions(actions)
+                except Exception:
+                    logger.exception("store action listener %r failed", self._on_actions)
         if new is old:
             return False
+        self._notify(new)
+        return True
+
+    def replace_state(self, state: AppState) -> None:
+        """Make `state` the current one, as a flush would (a replay moving through its recording)."""
+        with self._reduce_lock:
+            old, self._state = self._state, state
+        if state is not old:
+            self._notify(state)
+
+    def _notify(self, state: AppState) -> None:
         for callback in self._subscribers.values():
             try:
-                callback(new)
+                callback(state)
             except Exception:
                 logger.exception("store subscriber %r failed", callback)
-        return True
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call `callback(state)` after every flush that changes the state; returns the function that stops it."""

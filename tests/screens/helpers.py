@@ -14,6 +14,7 @@ from textual.widget import Widget
 from hyptui.aws.target import AwsTarget
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.kube.target import KubeTarget
+from hyptui.recording.recorder import open_recorder
 from hyptui.screens.app import HyptuiApp
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
@@ -22,13 +23,14 @@ from hyptui.store.state import WatchPhase
 WAIT_SECONDS = 10.0  # generous: a bound on a hang, not a performance claim
 
 
-def make_app(cluster: EmbeddedCluster, kubeconfig: Path, *, readonly: bool = False) -> HyptuiApp:
-    return HyptuiApp(
-        KubeTarget(kubeconfig=kubeconfig, all_namespaces=True),
-        readonly=readonly,
-        clock=cluster.clock.now,
-        aws=AwsTarget.embedded(cluster.aws_url),
-    )
+def make_app(
+    cluster: EmbeddedCluster, kubeconfig: Path, *, readonly: bool = False, record: Path | None = None
+) -> HyptuiApp:
+    """`record`: write the session there, as `hyptui --record` does."""
+    target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=True)
+    aws = AwsTarget.embedded(cluster.aws_url)
+    recorder = open_recorder(record, target, aws) if record is not None else None
+    return HyptuiApp(target, readonly=readonly, clock=cluster.clock.now, aws=aws, recorder=recorder)
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
