@@ -8,10 +8,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hyptui import __version__, cli_arguments
 from hyptui.aws.target import AwsTarget
 from hyptui.kube.target import KubeTarget
+
+if TYPE_CHECKING:
+    from hyptui.walkthrough.stage import WalkthroughStage
 
 # Each module defines `register(commands)`, adding its subparser with `set_defaults(run=...)`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -59,6 +63,7 @@ def run_app(
     aws: AwsTarget | None = None,
     open_directory: Path | None = None,
     record: Path | None = None,
+    walkthrough: WalkthroughStage | None = None,
 ) -> int:
     recorder = None
     if record is not None:
@@ -79,6 +84,7 @@ def run_app(
         aws=aws,
         open_directory=open_directory,
         recorder=recorder,
+        walkthrough=walkthrough,
     )
 
 

@@ -94,5 +94,11 @@ VERBS: dict[str, Verb] = {
         Verb("replay_slower", "less_than_sign", "Slower", show=False, key_display="<"),
         Verb("replay_faster", "greater_than_sign", "Faster", show=False, key_display=">"),
         Verb("replay_seek", "ctrl+g", "Go to time", show=False),
+        Verb("walkthrough_next", "f8", "Walkthrough: next", show=False),
+        Verb("walkthrough_back", "f7", "Walkthrough: step back", show=False),
+        Verb("walkthrough_restart", "f6", "Walkthrough: restart module", show=False),
+        Verb("narration_next", "space,enter", "Next", key_display="space"),
+        Verb("narration_back", "backspace", "Step back"),
+        Verb("narration_restart", "r", "Restart module"),
     )
 }

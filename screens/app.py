@@ -33,6 +33,8 @@ from hyptui.screens.queues import QueuesScreen
 from hyptui.screens.spaces import SpacesScreen
 from hyptui.screens.verb_bindings import bindings
 from hyptui.screens.verb_palette import VerbCommands
+from hyptui.screens.walkthrough_commands import WalkthroughCommands
+from hyptui.screens.walkthrough_director import WalkthroughDirector
 from hyptui.store.actions import Notice
 from hyptui.store.reducers import reduce_many
 from hyptui.store.selectors import get_object
@@ -45,6 +47,7 @@ from hyptui.user_config import UserConfig, load_user_config, remember_theme
 if TYPE_CHECKING:
     from hyptui.aws.gateway import AwsGateway
     from hyptui.recording.recorder import Recorder
+    from hyptui.walkthrough.stage import WalkthroughStage
 
 Clock = Callable[[], datetime]
 
@@ -75,7 +78,7 @@ class HyptuiApp(App[int]):
         "spaces": SpacesScreen,
         "clusters": ClustersScreen,
     }
-    COMMANDS = App.COMMANDS | {VerbCommands}
+    COMMANDS = App.COMMANDS | {VerbCommands, WalkthroughCommands}
     BINDINGS = bindings(
         "quit",
         "help",
@@ -88,6 +91,9 @@ class HyptuiApp(App[int]):
         "section_endpoints",
         "section_spaces",
         "section_clusters",
+        "walkthrough_next",
+        "walkthrough_back",
+        "walkthrough_restart",
     )
 
     def __init__(
@@ -103,6 +109,7 @@ class HyptuiApp(App[int]):
         open_directory: Path | None = None,
         recorder: Recorder | None = None,
         feed: Store | None = None,
+        walkthrough: WalkthroughStage | None = None,
     ) -> None:
         """`memory_path`: where the last section, namespace and filters are kept per context (None: not kept).
         `recorder`: gets every batch of actions (`--record`), closed when the app ends. `feed`: a store something
@@ -110,6 +117,8 @@ class HyptuiApp(App[int]):
         super().__init__()
         self._memory_path = memory_path
         self._open_directory = open_directory
+        # `hyptui demo`: walkthroughs can run (the palette offers them); None elsewhere, where they never may
+        self.walkthrough = WalkthroughDirector(self, walkthrough) if walkthrough is not None else None
         self._memory = load_memory(memory_path) if memory_path is not None else {}
         self._restored_context: str | None = None
         self._filters_restored: set[str] = set()
@@ -188,6 +197,8 @@ class HyptuiApp(App[int]):
         self._shown_readonly = self.readonly
         self.store.subscribe(self._follow_readonly)
         self.switch_mode("jobs")
+        if self.walkthrough is not None:
+            self.walkthrough.attach()
         self._start_gateway()
         if self._open_directory is not None:
             self.call_later(self.open_config_directory, self._open_directory)
@@ -236,6 +247,21 @@ class HyptuiApp(App[int]):
 
     async def action_section_clusters(self) -> None:
         await self.action_open_section("clusters")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.walkthrough is not None or not action.startswith("walkthrough_")  # only `hyptui demo` has them
+
+    def action_walkthrough_next(self) -> None:
+        if self.walkthrough is not None:
+            self.walkthrough.advance()
+
+    def action_walkthrough_back(self) -> None:
+        if self.walkthrough is not None:
+            self.walkthrough.back()
+
+    def action_walkthrough_restart(self) -> None:
+        if self.walkthrough is not None:
+            self.walkthrough.restart_module()
 
     async def action_open_section(self, section: str) -> None:
         await self.switch_mode(section)  # so the remembered filter goes to the section's screen, not the last one
@@ -469,6 +495,7 @@ def run(
     aws: AwsTarget | None = None,
     open_directory: Path | None = None,
     recorder: Recorder | None = None,
+    walkthrough: WalkthroughStage | None = None,
 ) -> int:
     from hyptui.context_memory import memory_path
     from hyptui.user_config import config_path
@@ -483,5 +510,6 @@ def run(
         memory_path=memory_path(),
         open_directory=open_directory,
         recorder=recorder,
+        walkthrough=walkthrough,
     )
     return app.run() or 0
