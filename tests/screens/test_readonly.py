@@ -114,7 +114,8 @@ def app_with_contexts(cluster: EmbeddedCluster, kubeconfig: Path, tmp_path: Path
 
 
 def footer_has_delete(app: HyptuiApp) -> bool:
-    return any(binding.binding.action == "delete" for binding in app.screen.active_bindings.values() if binding.binding.show)
+    shown = [active.binding for active in app.screen.active_bindings.values() if active.binding.show]
+    return any(binding.action == "delete" for binding in shown)
 
 
 async def test_a_context_configured_readonly_is_readonly(frozen_cluster, kubeconfig: Path, tmp_path: Path, counter):
