@@ -58,6 +58,14 @@ POD_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("age", "AGE", 6),
 )
 
+# the pods section: every watched pod, with the job (HPJob label) or endpoint (app label) it belongs to
+ALL_POD_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("name", "NAME", 24, flex_max=48),
+    ColumnSpec("namespace", "NAMESPACE", 18, priority=2),
+    ColumnSpec("owner", "JOB/APP", 18, priority=1),
+    *POD_COLUMNS[1:],
+)
+
 NODE_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("name", "NAME", 28),
     ColumnSpec("instance_type", "INSTANCE TYPE", 15),

@@ -17,6 +17,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "endpoints": ("endpoints", "endpoint", "ep", "inference"),
     "spaces": ("spaces", "space", "workspaces", "ws"),
     "clusters": ("clusters", "cluster", "cl", "hyperpodclusters"),
+    "pods": ("pods", "pod", "po"),
 }
 NAMESPACE_WORDS = ("ns", "namespace")
 CONTEXT_WORDS = ("ctx", "context")

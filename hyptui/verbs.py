@@ -59,6 +59,7 @@ VERBS: dict[str, Verb] = {
         Verb("section_endpoints", "6", "Endpoints", show=False),
         Verb("section_spaces", "7", "Spaces", show=False),
         Verb("section_clusters", "8", "Clusters", show=False),
+        Verb("section_pods", "9", "Pods", show=False),
         Verb("operator_logs", "O", "Operator logs"),
         Verb("new", "n", "New job", show=False),
         Verb("save_config", "ctrl+s", "Save"),

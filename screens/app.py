@@ -28,6 +28,7 @@ from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.screens.events import EventsScreen
 from hyptui.screens.jobs import JobsScreen
 from hyptui.screens.nodes import NodesScreen
+from hyptui.screens.pods import PodsScreen
 from hyptui.screens.problems import ProblemsScreen
 from hyptui.screens.queues import QueuesScreen
 from hyptui.screens.spaces import SpacesScreen
@@ -77,6 +78,7 @@ class HyptuiApp(App[int]):
         "endpoints": EndpointsScreen,
         "spaces": SpacesScreen,
         "clusters": ClustersScreen,
+        "pods": PodsScreen,
     }
     COMMANDS = App.COMMANDS | {VerbCommands, WalkthroughCommands}
     BINDINGS = bindings(
@@ -91,6 +93,7 @@ class HyptuiApp(App[int]):
         "section_endpoints",
         "section_spaces",
         "section_clusters",
+        "section_pods",
         "walkthrough_next",
         "walkthrough_back",
         "walkthrough_restart",
@@ -247,6 +250,9 @@ class HyptuiApp(App[int]):
 
     async def action_section_clusters(self) -> None:
         await self.action_open_section("clusters")
+
+    async def action_section_pods(self) -> None:
+        await self.action_open_section("pods")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.walkthrough is not None or not action.startswith("walkthrough_")  # only `hyptui demo` has them

@@ -257,6 +257,8 @@ class PodRow:
     restarts: str  # "0" or "2 (5m ago)"
     age: str
     created: datetime | None
+    owner: str  # the job (HPJob label) or inference app (app label) the pod runs for, else ""
+    labels: Mapping[str, str]
 
 
 def _pod_row(pod: KubeObject, now: datetime) -> PodRow:
@@ -274,7 +276,19 @@ def _pod_row(pod: KubeObject, now: datetime) -> PodRow:
         restarts=restarts,
         age=_age(pod.created, now),
         created=pod.created,
+        owner=pod.labels.get(JOB_LABEL) or pod.labels.get(APP_LABEL) or "",
+        labels=pod.labels,
     )
+
+
+@memoize_on_identity
+def _in_key_order(collection: Collection) -> tuple[KubeObject, ...]:
+    return tuple(collection.objects[key] for key in sorted(collection.objects))
+
+
+def all_pods(state: AppState) -> tuple[KubeObject, ...]:
+    """Every watched pod, ordered by (namespace, name); the same tuple until the pods change."""
+    return _in_key_order(state.collection(PODS.key))
 
 
 @memoize_on_identity

@@ -13,13 +13,14 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from hyptui.kinds import EVENTS
+from hyptui.kinds import EVENTS, PODS
 from hyptui.screens.command_bar import CommandBar
 from hyptui.screens.events import EventsScreen
 from hyptui.screens.help import HelpScreen
 from hyptui.screens.job_detail import JobDetailScreen
 from hyptui.screens.nodes import NodesScreen
 from hyptui.screens.pod_log import PodLogScreen
+from hyptui.screens.pods import PodsScreen
 from hyptui.screens.problems import ProblemsScreen
 from hyptui.screens.queues import QueuesScreen
 from hyptui.screens.resource_table import ResourceTable
@@ -116,6 +117,13 @@ def test_pod_log_snapshot(take) -> None:
 
 def test_nodes_snapshot(take) -> None:
     assert take((140, 24), lambda pilot, cluster: open_section(pilot, cluster, "2", NodesScreen, 10))
+
+
+def test_pods_snapshot(take) -> None:
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await open_section(pilot, cluster, "9", PodsScreen, len(cluster.store.list(PODS)[0]))
+
+    assert take((150, 30), steps)
 
 
 def test_help_snapshot(take) -> None:

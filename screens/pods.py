@@ -1,0 +1,79 @@
+"""The pods section (`9`, `:pods`): every watched pod with the job or endpoint it runs for, as `kubectl get pods`
+and `hyp list-pods` show them; `:pods -l HPJob=<job>` narrows to one job's pods, Enter opens a pod's log."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Footer, Input
+
+from hyptui.columns import ALL_POD_COLUMNS
+from hyptui.kinds import PODS
+from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.jobs import split_key
+from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.table_screen import TableScreen
+from hyptui.screens.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.verb_bindings import bindings
+from hyptui.store.selectors import PodRow, all_pods, get_object, pod_rows
+from hyptui.store.state import AppState, ObjectKey
+
+
+def pod_section_row(row: PodRow) -> TableRow:
+    namespace, name = row.key
+    return TableRow(
+        key=f"{namespace}/{name}",
+        cells={
+            "name": row.name,
+            "namespace": row.namespace,
+            "owner": row.owner,
+            "node": row.node,
+            "status": row.status,
+            "ready": row.ready,
+            "restarts": row.restarts,
+            "age": row.age,
+        },
+        sort_values={"age": -row.created.timestamp() if row.created else None},
+        labels=row.labels,
+    )
+
+
+class PodsScreen(TableScreen):
+    BINDINGS = bindings("logs", "yaml", "kill_pod")
+
+    def compose(self) -> ComposeResult:
+        yield ConnectionBar()
+        yield ScreenTitle("Pods")
+        yield Input(placeholder="filter: regex on visible columns, !regex to invert, -l key=value", id="filter")
+        yield ResourceTable(ALL_POD_COLUMNS, id="pods")
+        yield StatusLine()
+        yield Footer()
+
+    def show_state(self, state: AppState) -> None:
+        self.show_rows(state, [pod_section_row(row) for row in pod_rows(all_pods(state), self.hyptui.clock())])
+
+    def _selected(self) -> ObjectKey | None:
+        key = self.table.selected_key
+        return split_key(key) if key is not None else None
+
+    @on(DataTable.RowSelected, "#pods")
+    def _row_selected(self) -> None:
+        self.action_logs()
+
+    def action_logs(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            self.hyptui.open_pod_log(*selected)
+
+    def action_yaml(self) -> None:
+        selected = self._selected()
+        pod = get_object(self.hyptui.store.state, PODS.key, selected) if selected else None
+        if pod is not None:
+            self.hyptui.show_yaml(PODS, pod)
+
+    def action_kill_pod(self) -> None:
+        targets = [split_key(key) for key in self.table.target_keys()]
+        if targets:
+            self.hyptui.confirm_delete(
+                PODS, targets, consequence="Their job's operator (or ReplicaSet) starts new ones.", action="Kill"
+            )
