@@ -66,6 +66,16 @@ ALL_POD_COLUMNS: tuple[ColumnSpec, ...] = (
     *POD_COLUMNS[1:],
 )
 
+CONFIG_DIRECTORY_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("directory", "DIRECTORY", 24, flex_max=60),
+    ColumnSpec("template", "TEMPLATE", 22),
+    ColumnSpec("version", "VERSION", 7, priority=2),
+    ColumnSpec("state", "STATE", 10, toned=True),
+    ColumnSpec("problems", "PROBLEMS", 8),
+    ColumnSpec("runs", "RUNS", 4, priority=1),
+    ColumnSpec("modified", "MODIFIED (UTC)", 16, priority=1),
+)
+
 NODE_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("name", "NAME", 28),
     ColumnSpec("instance_type", "INSTANCE TYPE", 15),

@@ -18,6 +18,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "spaces": ("spaces", "space", "workspaces", "ws"),
     "clusters": ("clusters", "cluster", "cl", "hyperpodclusters"),
     "pods": ("pods", "pod", "po"),
+    "configs": ("configs", "config", "cfg", "dirs"),
 }
 NAMESPACE_WORDS = ("ns", "namespace")
 CONTEXT_WORDS = ("ctx", "context")

@@ -33,6 +33,8 @@ _BAD = {
     "CreationFailed",
     "DeletionFailed",
     "Failure",  # a HyperPod cluster node (ClusterInstanceStatus)
+    "Invalid",  # a config directory `hyp validate` would refuse
+    "Unreadable",
 }
 _WARN = {
     "Pending",
@@ -71,6 +73,7 @@ _OK = {
     "DeploymentComplete",
     "CreationCompleted",
     "InService",  # a HyperPod cluster or instance group
+    "Valid",  # a config directory `hyp validate` accepts
 }
 _SUSPENDED = {"Suspended", "PREEMPTED"}
 _IDLE = {"Completed", "Succeeded", "Note", "FINISHED", "Stopped"}

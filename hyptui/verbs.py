@@ -60,6 +60,8 @@ VERBS: dict[str, Verb] = {
         Verb("section_spaces", "7", "Spaces", show=False),
         Verb("section_clusters", "8", "Clusters", show=False),
         Verb("section_pods", "9", "Pods", show=False),
+        Verb("section_configs", "0", "Config directories", show=False),
+        Verb("open_config", "e", "Open in form"),
         Verb("operator_logs", "O", "Operator logs"),
         Verb("new", "n", "New job", show=False),
         Verb("save_config", "ctrl+s", "Save"),

@@ -24,6 +24,7 @@ from hyptui.kube.api import context_names
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
 from hyptui.screens.clusters import ClustersScreen
+from hyptui.screens.configs import ConfigsScreen
 from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.screens.events import EventsScreen
 from hyptui.screens.jobs import JobsScreen
@@ -79,6 +80,7 @@ class HyptuiApp(App[int]):
         "spaces": SpacesScreen,
         "clusters": ClustersScreen,
         "pods": PodsScreen,
+        "configs": ConfigsScreen,
     }
     COMMANDS = App.COMMANDS | {VerbCommands, WalkthroughCommands}
     BINDINGS = bindings(
@@ -94,6 +96,7 @@ class HyptuiApp(App[int]):
         "section_spaces",
         "section_clusters",
         "section_pods",
+        "section_configs",
         "walkthrough_next",
         "walkthrough_back",
         "walkthrough_restart",
@@ -254,6 +257,9 @@ class HyptuiApp(App[int]):
     async def action_section_pods(self) -> None:
         await self.action_open_section("pods")
 
+    async def action_section_configs(self) -> None:
+        await self.action_open_section("configs")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.walkthrough is not None or not action.startswith("walkthrough_")  # only `hyptui demo` has them
 
@@ -273,8 +279,9 @@ class HyptuiApp(App[int]):
         await self.switch_mode(section)  # so the remembered filter goes to the section's screen, not the last one
         self._section_shown(section)
 
-    async def open_config_directory(self, directory: Path) -> None:
-        """`hyptui open DIR`: the directory's form on top of the section its template belongs to."""
+    async def open_config_directory(self, directory: Path, *, here: bool = False) -> None:
+        """The directory's form on top of the section its template belongs to (`hyptui open DIR`), or on top of the
+        current screen (`here`: the configs section, which esc should return to)."""
         from hyptui.config.config_file import ConfigDocument, ConfigFileError
         from hyptui.screens.config_form import ConfigFormScreen
 
@@ -283,7 +290,8 @@ class HyptuiApp(App[int]):
         except ConfigFileError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
-        await self._section_root(TEMPLATE_SECTIONS.get(document.template.name, "jobs"))
+        if not here:
+            await self._section_root(TEMPLATE_SECTIONS.get(document.template.name, "jobs"))
         await self.push_screen(ConfigFormScreen(document.template, document))
 
     # -- where the user was, per context ----------------------------------------------------------------------

@@ -4,6 +4,9 @@ asserts the screen really got there, so a crashed app cannot pass as a blank sna
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -15,6 +18,7 @@ from textual.widgets import Input
 
 from hyptui.kinds import EVENTS, PODS
 from hyptui.screens.command_bar import CommandBar
+from hyptui.screens.configs import ConfigsScreen
 from hyptui.screens.events import EventsScreen
 from hyptui.screens.help import HelpScreen
 from hyptui.screens.job_detail import JobDetailScreen
@@ -27,7 +31,7 @@ from hyptui.screens.resource_table import ResourceTable
 from hyptui.screens.static_table import StaticTable
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.conftest import FIXED_START
+from tests.conftest import FIXED_START, REPO
 from tests.screens.helpers import make_app, settle, table_keys, wait_until
 from tests.screens.test_job_detail_and_logs import open_first_pod_log, open_running_job
 
@@ -37,6 +41,8 @@ def freeze_cursors(pilot) -> None:
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
 
+
+CONFIG_FIXTURES = REPO / "tests" / "config" / "fixtures" / "hyp"
 
 # The header shows the API server URL, so snapshots need the same port every run.
 SNAPSHOT_PORT = 47_621
@@ -124,6 +130,29 @@ def test_pods_snapshot(take) -> None:
         await open_section(pilot, cluster, "9", PodsScreen, len(cluster.store.list(PODS)[0]))
 
     assert take((150, 30), steps)
+
+
+def test_configs_snapshot(take, monkeypatch) -> None:
+    # a fixed folder and file times: the title names the folder, the table the times
+    root = Path(tempfile.gettempdir()) / "hyptui-configs-snapshot"
+    shutil.rmtree(root, ignore_errors=True)
+    for fixture, name in (("pytorch-1.1-basic", "llama"), ("pytorch-1.1-invalid", "team-b/broken")):
+        shutil.copytree(CONFIG_FIXTURES / fixture, root / name)
+        os.utime(root / name / "config.yaml", (FIXED_START.timestamp(), FIXED_START.timestamp()))
+    monkeypatch.chdir(root)
+
+    async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
+        await settle(pilot, cluster)
+        await pilot.press("0")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfigsScreen), "the configs section")
+        await wait_until(pilot, lambda: len(table_keys(pilot.app)) == 2, "both directories")
+        await pilot.press("down")  # the invalid one, whose Why? panel shows
+        await wait_until(pilot, lambda: pilot.app.screen.query_one("#why").display, "the Why? panel")
+
+    try:
+        assert take((130, 20), steps)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_help_snapshot(take) -> None:
