@@ -27,11 +27,15 @@ from hyptui.store.selectors import PodRow, get_object, job_pods, object_events, 
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 
 
-def pod_table_row(row: PodRow) -> TableRow:
+def pod_table_row(row: PodRow, *, qualified: bool = False) -> TableRow:
+    """A pod as the pod tables show it; `qualified` keys it by namespace/name (tables spanning namespaces)."""
+    namespace, name = row.key
     return TableRow(
-        key=row.name,
+        key=f"{namespace}/{name}" if qualified else name,
         cells={
             "name": row.name,
+            "namespace": row.namespace,
+            "owner": row.owner,
             "node": row.node,
             "status": row.status,
             "ready": row.ready,
@@ -39,6 +43,7 @@ def pod_table_row(row: PodRow) -> TableRow:
             "age": row.age,
         },
         sort_values={"age": -row.created.timestamp() if row.created else None},
+        labels=row.labels,
     )
 
 

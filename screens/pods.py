@@ -10,32 +10,14 @@ from textual.widgets import DataTable, Footer, Input
 from hyptui.columns import ALL_POD_COLUMNS
 from hyptui.kinds import PODS
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.job_detail import pod_table_row
 from hyptui.screens.jobs import split_key
-from hyptui.screens.resource_table import ResourceTable, TableRow
+from hyptui.screens.resource_table import ResourceTable
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
-from hyptui.store.selectors import PodRow, all_pods, get_object, pod_rows
+from hyptui.store.selectors import all_pods, get_object, pod_rows
 from hyptui.store.state import AppState, ObjectKey
-
-
-def pod_section_row(row: PodRow) -> TableRow:
-    namespace, name = row.key
-    return TableRow(
-        key=f"{namespace}/{name}",
-        cells={
-            "name": row.name,
-            "namespace": row.namespace,
-            "owner": row.owner,
-            "node": row.node,
-            "status": row.status,
-            "ready": row.ready,
-            "restarts": row.restarts,
-            "age": row.age,
-        },
-        sort_values={"age": -row.created.timestamp() if row.created else None},
-        labels=row.labels,
-    )
 
 
 class PodsScreen(TableScreen):
@@ -50,7 +32,8 @@ class PodsScreen(TableScreen):
         yield Footer()
 
     def show_state(self, state: AppState) -> None:
-        self.show_rows(state, [pod_section_row(row) for row in pod_rows(all_pods(state), self.hyptui.clock())])
+        rows = pod_rows(all_pods(state), self.hyptui.clock())
+        self.show_rows(state, [pod_table_row(row, qualified=True) for row in rows])
 
     def _selected(self) -> ObjectKey | None:
         key = self.table.selected_key
