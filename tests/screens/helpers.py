@@ -16,6 +16,7 @@ from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.kube.target import KubeTarget
 from hyptui.recording.recorder import open_recorder
 from hyptui.screens.app import HyptuiApp
+from hyptui.screens.command_bar import CommandBar
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.store.state import WatchPhase
@@ -73,3 +74,11 @@ async def settle(pilot: Pilot, cluster: EmbeddedCluster) -> None:
     await wait_until(pilot, lambda: all_live(app), "every watch to go live")
     await wait_until(pilot, lambda: set(table_keys(app)) == cluster_job_keys(cluster), "the jobs table to fill")
     await asyncio.sleep(0)
+
+
+async def command(pilot: Pilot, text: str) -> None:
+    """Type `text` on the `:` command line and run it."""
+    await pilot.press("colon")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandBar), "the command line")
+    await pilot.press(*text, "enter")
+    await pilot.pause()

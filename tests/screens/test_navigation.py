@@ -17,7 +17,16 @@ from hyptui.screens.jobs import JobsScreen
 from hyptui.screens.nodes import NodesScreen
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens.helpers import cell, cluster_job_keys, make_app, settle, table_keys, wait_until, widget_text
+from tests.screens.helpers import (
+    cell,
+    cluster_job_keys,
+    command,
+    make_app,
+    settle,
+    table_keys,
+    wait_until,
+    widget_text,
+)
 
 
 def app_with_config(cluster: EmbeddedCluster, kubeconfig: Path, config: Path, **kwargs) -> HyptuiApp:
@@ -27,13 +36,6 @@ def app_with_config(cluster: EmbeddedCluster, kubeconfig: Path, config: Path, **
 
 def node_names(cluster: EmbeddedCluster) -> list[str]:
     return sorted(node["metadata"]["name"] for node in cluster.store.list(NODES)[0])
-
-
-async def command(pilot, text: str) -> None:
-    await pilot.press("colon")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandBar), "the command line")
-    await pilot.press(*text, "enter")
-    await pilot.pause()
 
 
 async def test_sections_keep_their_own_stacks(frozen_cluster, kubeconfig: Path) -> None:

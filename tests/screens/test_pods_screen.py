@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-
 from hyptui.kinds import PODS
-from hyptui.screens.command_bar import CommandBar
 from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.pod_log import PodLogScreen
 from hyptui.screens.pods import PodsScreen
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until
+from tests.screens.helpers import cell, command, make_app, settle, table_keys, wait_until
 
 JOB = "llama3-1-8b-fsdp"
 NAMESPACE = "hyperpod-ns-team-a"
@@ -24,12 +21,6 @@ def pod_keys(cluster: EmbeddedCluster, selector: str = "") -> list[str]:
     return sorted(f"{pod['metadata']['namespace']}/{pod['metadata']['name']}" for pod in pods)
 
 
-async def run_command(pilot: Pilot, text: str) -> None:
-    await pilot.press("colon")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandBar), "the command line")
-    await pilot.press(*text, "enter")
-
-
 async def test_pods_section_lists_every_pod_and_one_jobs_by_label(frozen_cluster, kubeconfig: Path) -> None:
     app = make_app(frozen_cluster, kubeconfig)
     async with app.run_test(size=(170, 40)) as pilot:
@@ -37,7 +28,7 @@ async def test_pods_section_lists_every_pod_and_one_jobs_by_label(frozen_cluster
         await pilot.press("9")
         await wait_until(pilot, lambda: isinstance(app.screen, PodsScreen), "the pods section")
         await wait_until(pilot, lambda: table_keys(app) == pod_keys(frozen_cluster), "every pod of the cluster")
-        await run_command(pilot, f"pods -l HPJob={JOB}")
+        await command(pilot, f"pods -l HPJob={JOB}")
         its_pods = pod_keys(frozen_cluster, f"HPJob={JOB}")
         assert len(its_pods) == 2
         await wait_until(pilot, lambda: table_keys(app) == its_pods, "only the job's pods")
@@ -51,7 +42,7 @@ async def test_killing_marked_pods_deletes_them_at_the_cluster(frozen_cluster, k
     app = make_app(frozen_cluster, kubeconfig)
     async with app.run_test(size=(170, 40)) as pilot:
         await settle(pilot, frozen_cluster)
-        await run_command(pilot, f"po -l HPJob={JOB}")
+        await command(pilot, f"po -l HPJob={JOB}")
         its_pods = pod_keys(frozen_cluster, f"HPJob={JOB}")
         await wait_until(pilot, lambda: table_keys(app) == its_pods, "the job's pods")
         uids = {pod["metadata"]["uid"] for pod in frozen_cluster.store.list(PODS, label_selector=f"HPJob={JOB}")[0]}
