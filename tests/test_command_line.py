@@ -35,6 +35,8 @@ from hyptui.command_line import (
         ("ctx prod-eks", UseContext("prod-eks")),
         ("cl", OpenSection("clusters")),
         ("hyperpodclusters ml", OpenSection("clusters", "ml")),
+        ("po -l HPJob=llama3-1-8b-fsdp", OpenSection("pods", "-l HPJob=llama3-1-8b-fsdp")),
+        ("cfg", OpenSection("configs")),
     ],
 )
 def test_commands(text: str, expected: object) -> None:
@@ -52,9 +54,9 @@ def test_aliases_expand_to_whole_commands_and_keep_extra_words() -> None:
     [
         ("", "type a command"),
         (
-            "pods",
-            "unknown command 'pods': try jobs, nodes, problems, events, queues, endpoints, spaces, clusters, ns NAME, "
-            "ctx NAME or quit",
+            "deployments",
+            "unknown command 'deployments': try jobs, nodes, problems, events, queues, endpoints, spaces, clusters, "
+            "pods, configs, ns NAME, ctx NAME or quit",
         ),
         ("ctx", "ctx takes one kubeconfig context name"),
         ("ns", "ns takes one namespace name, or 'all'"),
@@ -77,6 +79,8 @@ def test_completions_offer_sections_namespace_aliases_and_quit() -> None:
         "endpoints",
         "spaces",
         "clusters",
+        "pods",
+        "configs",
         "ns ",
         "ctx one",
         "a",
