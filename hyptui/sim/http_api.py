@@ -79,6 +79,7 @@ class ClusterHTTPServer(ThreadingHTTPServer):
         self.list_snapshots = ListSnapshots()
         self.stopping = threading.Event()
         self._connections: set[socket.socket] = set()
+        self._watchers: set[Watcher] = set()
         self._streams = 0
         self._condition = threading.Condition()
 
@@ -89,6 +90,21 @@ class ClusterHTTPServer(ThreadingHTTPServer):
     def untrack(self, connection: socket.socket) -> None:
         with self._condition:
             self._connections.discard(connection)
+
+    def watch_opened(self, watcher: Watcher) -> None:
+        with self._condition:
+            self._watchers.add(watcher)
+
+    def watch_closed(self, watcher: Watcher) -> None:
+        with self._condition:
+            self._watchers.discard(watcher)
+
+    def close_watches(self) -> None:
+        """Wake every watch stream now, not at its next wake-up, so a stopping server need not wait for them."""
+        with self._condition:
+            watchers = list(self._watchers)
+        for watcher in watchers:
+            watcher.close()
 
     def stream_opened(self) -> None:
         with self._condition:
@@ -625,11 +641,13 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         timeout = _seconds_param(query, "timeoutSeconds") or DEFAULT_WATCH_TIMEOUT_SECONDS
         bookmarks = query.get("allowWatchBookmarks") in TRUE_VALUES
         stream = _WatchStream(self, route.kind, view, reply)
+        self.server.watch_opened(watcher)
         with self._chunked_stream("application/json"):
             try:
                 self._pump_watch(watcher, stream, timeout, bookmarks)
             finally:
                 watcher.close()
+                self.server.watch_closed(watcher)
 
     def _pump_watch(self, watcher: Watcher, stream: _WatchStream, timeout: float, bookmarks: bool) -> None:
         deadline = time.monotonic() + timeout

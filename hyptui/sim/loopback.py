@@ -12,8 +12,13 @@ def require_loopback(host: str, what: str) -> None:
         raise ValueError(f"the embedded {what} binds loopback addresses only, not {host}")
 
 
+SHUTDOWN_POLL_SECONDS = 0.05  # the longest shutdown() waits for the accept loop to notice; an idle wake-up is cheap
+
+
 def serve_in_thread(httpd: BaseServer, name: str) -> threading.Thread:
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name=name, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS}, name=name, daemon=True
+    )
     thread.start()
     return thread
 

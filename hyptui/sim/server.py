@@ -33,8 +33,9 @@ class ApiServer:
             return
         httpd = self._httpd
         httpd.stopping.set()
+        httpd.close_watches()
         httpd.shutdown()
-        # Streams notice the flag within one wake and end cleanly; idle keep-alive connections are cut.
+        # Watches end at once, log streams notice the flag within one wake; idle keep-alive connections are cut.
         httpd.wait_for_streams(STREAM_WAKE_SECONDS * 2)
         httpd.close_connections()
         httpd.server_close()

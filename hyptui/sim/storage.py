@@ -7,16 +7,16 @@ place (every write stores a fresh dict), so watch queues and history can share t
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
+import pickle
 import random
 import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -83,6 +83,15 @@ class _Change:
     previous: dict[str, Any] | None  # the state before a MODIFIED, so watchers see selector enter/leave
 
 
+T = TypeVar("T")
+
+
+def _copied(value: T) -> T:
+    """A deep copy of stored (JSON) data: a pickle round trip is several times quicker than copy.deepcopy, and
+    every read and write of the store copies."""
+    return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
 class Watcher:
     """One watch: a bounded queue the store fills from its write path; the consumer drains it with next_event()."""
 
@@ -113,7 +122,7 @@ class Watcher:
             if not self._queue:
                 return None
             event = self._queue.popleft()
-        return {"type": event["type"], "object": copy.deepcopy(event["object"])}
+        return {"type": event["type"], "object": _copied(event["object"])}
 
     def close(self) -> None:
         with self._condition:
@@ -206,7 +215,7 @@ class ObjectStore:
 
     def get(self, kind: ResourceKind, namespace: str | None, name: str) -> dict[str, Any]:
         with self._lock:
-            return copy.deepcopy(self._require(kind, namespace, name))
+            return _copied(self._require(kind, namespace, name))
 
     def list(
         self, kind: ResourceKind, namespace: str | None = None, label_selector: str = "", field_selector: str = ""
@@ -220,7 +229,7 @@ class ObjectStore:
                 for obj in self._sorted(kind, namespace)
                 if labels.matches(obj["metadata"].get("labels")) and fields.matches(obj)
             ]
-            return copy.deepcopy(items), self._resource_version
+            return _copied(items), self._resource_version
 
     def watch(
         self,
@@ -284,7 +293,7 @@ class ObjectStore:
             return obj
         try:
             with self._lock:
-                return copy.deepcopy(self._create(kind, obj, namespace))
+                return _copied(self._create(kind, obj, namespace))
         finally:
             self._deliver()
 
@@ -316,8 +325,8 @@ class ObjectStore:
                 elif not kind.builtin:
                     cause = invalid_field("metadata.resourceVersion", "0x0", "must be specified for an update")
                     raise invalid(kind, name, [cause])
-                candidate = _apply_subresource_rules(kind, stored, copy.deepcopy(obj), subresource)
-                return copy.deepcopy(self._update(kind, stored, candidate))
+                candidate = _apply_subresource_rules(kind, stored, _copied(obj), subresource)
+                return _copied(self._update(kind, stored, candidate))
         finally:
             self._deliver()
 
@@ -345,7 +354,7 @@ class ObjectStore:
                     if media_type != APPLY_PATCH or subresource is not None:
                         raise not_found(kind, name)
                     # Server-side apply creates what does not exist yet.
-                    return copy.deepcopy(self._create(kind, object_to_apply(document, name), namespace))
+                    return _copied(self._create(kind, object_to_apply(document, name), namespace))
                 patched = decoded(apply_patch_document(kind, stored, document, media_type))
                 if not isinstance(patched, dict):
                     raise bad_request("the patched object must be a JSON object")
@@ -354,7 +363,7 @@ class ObjectStore:
                 if sent_version and sent_version != stored["metadata"]["resourceVersion"]:
                     raise conflict(kind, name)
                 candidate = _apply_subresource_rules(kind, stored, patched, subresource)
-                return copy.deepcopy(self._update(kind, stored, candidate))
+                return _copied(self._update(kind, stored, candidate))
         finally:
             self._deliver()
 
@@ -374,7 +383,7 @@ class ObjectStore:
             with self._lock:
                 stored = self._require(kind, namespace, name)
                 _check_preconditions(kind, stored, preconditions or {})
-                return copy.deepcopy(self._delete(kind, stored, propagation))
+                return _copied(self._delete(kind, stored, propagation))
         finally:
             self._deliver()
 
@@ -388,9 +397,9 @@ class ObjectStore:
                 stored = self._find(kind, namespace, name)
                 if stored is None:
                     return None
-                candidate = copy.deepcopy(stored)
+                candidate = _copied(stored)
                 change(candidate)
-                return copy.deepcopy(self._update(kind, stored, candidate))
+                return _copied(self._update(kind, stored, candidate))
         finally:
             self._deliver()
 
@@ -399,7 +408,7 @@ class ObjectStore:
     def dump(self) -> tuple[dict[ResourceKind, list[dict[str, Any]]], int]:
         """Every stored object by kind, ordered by namespace/name, and the resource version of that moment."""
         with self._lock:
-            objects = {kind: copy.deepcopy(list(self._sorted(kind, None))) for kind in self._objects}
+            objects = {kind: _copied(list(self._sorted(kind, None))) for kind in self._objects}
             return objects, self._resource_version
 
     def restore(self, objects: Mapping[ResourceKind, list[dict[str, Any]]], resource_version: int) -> None:
@@ -412,7 +421,7 @@ class ObjectStore:
             for kind, items in objects.items():
                 bucket = self._bucket(kind)
                 for obj in items:
-                    bucket[(obj["metadata"].get("namespace", ""), obj["metadata"]["name"])] = copy.deepcopy(obj)
+                    bucket[(obj["metadata"].get("namespace", ""), obj["metadata"]["name"])] = _copied(obj)
                     newest = max(newest, int(obj["metadata"].get("resourceVersion") or 0))
             self._resource_version = newest
             self._history.clear()
@@ -429,7 +438,7 @@ class ObjectStore:
             return obj
         if not isinstance(obj, dict):
             raise bad_request("the request body must be a JSON object")
-        admitted = copy.deepcopy(obj)
+        admitted = _copied(obj)
         for hook in hooks:
             admitted = hook(admitted, namespace)
         return admitted
@@ -459,7 +468,7 @@ class ObjectStore:
             raise bad_request("the request body must be a JSON object")
         _check_type(kind, obj)
         check_shape(kind, {"metadata": {}, **obj})
-        body = {key: value for key, value in copy.deepcopy(obj).items() if key not in ("apiVersion", "kind")}
+        body = {key: value for key, value in _copied(obj).items() if key not in ("apiVersion", "kind")}
         new = {"apiVersion": kind.api_version, "kind": kind.kind, **body}
         metadata = new.setdefault("metadata", {})
         if kind.namespaced:
@@ -552,7 +561,7 @@ class ObjectStore:
         finalizers = list(metadata.get("finalizers") or [])
         if metadata.get("deletionTimestamp") and FOREGROUND_FINALIZER in finalizers:
             return stored
-        marked = copy.deepcopy(stored) if metadata.get("deletionTimestamp") else self._marked_for_deletion(stored)
+        marked = _copied(stored) if metadata.get("deletionTimestamp") else self._marked_for_deletion(stored)
         marked["metadata"]["finalizers"] = [*finalizers, FOREGROUND_FINALIZER]
         marked = self._commit(kind, MODIFIED, marked, stored)
         for dependent_kind, dependent in self._dependents(metadata["uid"]):
@@ -574,7 +583,7 @@ class ObjectStore:
             refs = dependent["metadata"].get("ownerReferences") or []
             if any(ref.get("uid") == uid and ref.get("blockOwnerDeletion") for ref in refs):
                 return
-        released = copy.deepcopy(owner)
+        released = _copied(owner)
         released["metadata"]["finalizers"] = [f for f in owner["metadata"]["finalizers"] if f != FOREGROUND_FINALIZER]
         self._update(kind, owner, released)
 
@@ -592,7 +601,7 @@ class ObjectStore:
                     self._release_if_unblocked(owner_kind, namespace, ref["name"])
 
     def _marked_for_deletion(self, stored: dict[str, Any]) -> dict[str, Any]:
-        marked = copy.deepcopy(stored)
+        marked = _copied(stored)
         marked["metadata"]["deletionTimestamp"] = rfc3339(self._clock.now())
         marked["metadata"]["deletionGracePeriodSeconds"] = 0
         if marked["metadata"].get("generation", 0) > 0:
@@ -649,7 +658,7 @@ class ObjectStore:
 
     def _orphan_dependents(self, owner_uid: str) -> None:
         for kind, dependent in self._dependents(owner_uid):
-            orphan = copy.deepcopy(dependent)
+            orphan = _copied(dependent)
             refs = [ref for ref in orphan["metadata"]["ownerReferences"] if ref.get("uid") != owner_uid]
             if refs:
                 orphan["metadata"]["ownerReferences"] = refs
@@ -696,7 +705,7 @@ class ObjectStore:
                     for event_type, kind, obj in batch:
                         for listener in listeners:
                             try:
-                                listener(event_type, kind, copy.deepcopy(obj))
+                                listener(event_type, kind, _copied(obj))
                             except Exception:  # one broken controller must not starve the others
                                 log.exception("store listener failed on %s %s", event_type, kind.kind)
             finally:
@@ -778,7 +787,7 @@ def _canonical_quantities(kind: ResourceKind, obj: dict[str, Any]) -> dict[str, 
     numeric = [path for path in _quantity_maps(kind, obj) if any(map(_is_number, (_at(obj, path) or {}).values()))]
     if not numeric:
         return obj
-    converted = copy.deepcopy(obj)
+    converted = _copied(obj)
     for path in numeric:
         quantities = _at(converted, path)
         for resource, value in quantities.items():
@@ -821,7 +830,7 @@ def _apply_subresource_rules(
 ) -> dict[str, Any]:
     """With a status subresource the main resource cannot change .status; /status changes only .status."""
     if subresource == "status":
-        updated = copy.deepcopy(stored)
+        updated = _copied(stored)
         if "status" in candidate:
             updated["status"] = candidate["status"]
         else:
@@ -829,7 +838,7 @@ def _apply_subresource_rules(
         return updated
     if kind.has_status:
         if "status" in stored:
-            candidate["status"] = copy.deepcopy(stored["status"])
+            candidate["status"] = _copied(stored["status"])
         else:
             candidate.pop("status", None)
     return candidate
