@@ -7,7 +7,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.geometry import Region
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -40,6 +42,19 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.05)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type `text` into the focused widget one key event per character, as fast as a terminal delivers typing.
+    The events are Pilot.press's own, minus its wait for the app to go idle after every key (~0.1 s a key)."""
+    app = pilot.app
+    assert app._driver is not None
+    for character in text:
+        key = events.Key(_character_to_key(character), character)
+        key.set_sender(app)
+        app._driver.send_message(key)
+    await pilot.pause()  # the app hands each key to the focused widget...
+    await pilot.pause()  # ...which then handles them in order
 
 
 def widget_text(widget: Widget) -> str:

@@ -33,7 +33,16 @@ from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.sim.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT, instance_id
 from hyptui.store.state import StackProgress
 from tests.aws.conftest import AWS_VARIABLES
-from tests.screens.helpers import cell, cluster_job_keys, make_app, settle, table_keys, wait_until, widget_text
+from tests.screens.helpers import (
+    cell,
+    cluster_job_keys,
+    make_app,
+    settle,
+    table_keys,
+    type_text,
+    wait_until,
+    widget_text,
+)
 from tests.screens.test_config_form import tab_to
 
 LIVE = "ml-cluster-aim371"
@@ -94,7 +103,8 @@ async def create_stack(pilot: Pilot, hyperpod_cluster: str) -> StackProgressScre
     assert isinstance(form, ConfigFormScreen) and form.spec.name == "cluster-stack"
     preview = form.query_one("#manifest-preview", TextArea)
     await tab_to(pilot, "hyperpod_cluster_name")
-    await pilot.press("ctrl+u", *hyperpod_cluster)
+    await pilot.press("ctrl+u")
+    await type_text(pilot, hyperpod_cluster)
     expected = f"HyperPodClusterName: {hyperpod_cluster}"
     await wait_until(pilot, lambda: expected in preview.text, "the parameters create sends")
     await pilot.press("ctrl+r")

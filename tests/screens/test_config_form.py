@@ -21,7 +21,15 @@ from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.field_input import FieldRow, field_kind, parse_value, value_text
 from hyptui.screens.jobs import JobsScreen
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens.helpers import cluster_job_keys, make_app, settle, table_keys, wait_until, widget_text
+from tests.screens.helpers import (
+    cluster_job_keys,
+    make_app,
+    settle,
+    table_keys,
+    type_text,
+    wait_until,
+    widget_text,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "config" / "fixtures" / "hyp"
 PATTERN_MESSAGE = "job_name: String should match pattern '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'"
@@ -58,7 +66,9 @@ async def tab_to(pilot: Pilot, name: str) -> None:
 async def pick(pilot: Pilot, name: str, typed: str, expected: str) -> None:
     """Open a picker and choose by typing the start of an option, as a user would."""
     await tab_to(pilot, name)
-    await pilot.press("enter", *typed, "enter")
+    await pilot.press("enter")
+    await type_text(pilot, typed)
+    await pilot.press("enter")
     await wait_until(pilot, lambda: form(pilot).row(name).value == expected, f"{expected} picked")
 
 
@@ -69,7 +79,9 @@ def message_text(screen: ConfigFormScreen, name: str) -> str:
 async def fill_job(pilot: Pilot, name: str) -> ConfigFormScreen:
     screen = form(pilot)
     await tab_to(pilot, "job_name")
-    await pilot.press(*name, "tab", *"ecr/bert:1")
+    await type_text(pilot, name)
+    await pilot.press("tab")
+    await type_text(pilot, "ecr/bert:1")
     await pick(pilot, "namespace", "hyperpod-ns", "hyperpod-ns-team-a")
     await pick(pilot, "instance_type", "ml.g", "ml.g5.12xlarge")
     await tab_to(pilot, "replica_count")
@@ -86,7 +98,8 @@ async def fill_job(pilot: Pilot, name: str) -> ConfigFormScreen:
 
 async def load(pilot: Pilot, directory: Path) -> ConfigFormScreen:
     await tab_to(pilot, "directory")
-    await pilot.press(*str(directory), "ctrl+o")
+    await type_text(pilot, str(directory))
+    await pilot.press("ctrl+o")
     await wait_until(pilot, lambda: form(pilot).directory == directory, "the directory to load")
     return form(pilot)
 
@@ -98,7 +111,7 @@ async def test_keys_fill_validate_and_create_a_job_as_hyp_would(
     app = make_app(frozen_cluster, kubeconfig)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await open_form(pilot, frozen_cluster)
-        await pilot.press(*"Bert_FT")
+        await type_text(pilot, "Bert_FT")
         await wait_until(pilot, lambda: PATTERN_MESSAGE in message_text(screen, "job_name"), "hyp's pattern message")
         assert screen.row("job_name").has_class("-invalid")
         await pilot.press("ctrl+u")

@@ -21,7 +21,7 @@ from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.screens.invoke_panel import InvokePanel
 from hyptui.screens.pod_log import PodLogScreen
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until, widget_text
+from tests.screens.helpers import cell, make_app, settle, table_keys, type_text, wait_until, widget_text
 from tests.sim.test_inference_operator import DJL, custom_endpoint
 
 NS = "default"  # the sim's kubeconfig names no namespace, so the forms default to it, as hyp does
@@ -60,7 +60,7 @@ async def fill(pilot: Pilot, name: str, text: str, *, paste: bool = True) -> Non
     if paste:
         pilot.app.post_message(events.Paste(text))  # as the terminal driver delivers a bracketed paste
     else:
-        await pilot.press(*text)
+        await type_text(pilot, text)
     await wait_until(pilot, lambda: row.value is not None, f"{name} typed")
 
 
@@ -72,7 +72,9 @@ async def pick(pilot: Pilot, name: str, typed: str, expected: str) -> None:
         screen.query_one("#advanced", Collapsible).collapsed = False
         await pilot.pause()
     row.editor.focus()
-    await pilot.press("enter", *typed, "enter")
+    await pilot.press("enter")
+    await type_text(pilot, typed)
+    await pilot.press("enter")
     await wait_until(pilot, lambda: row.value == expected, f"{expected} picked")
 
 

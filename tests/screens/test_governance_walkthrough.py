@@ -19,7 +19,7 @@ from hyptui.screens.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START
 from tests.governance_cluster import governance_demo_cluster
-from tests.screens.helpers import all_live, cell, make_app, table_keys, wait_until, widget_text
+from tests.screens.helpers import all_live, cell, make_app, table_keys, type_text, wait_until, widget_text
 from tests.screens.test_config_form import form, open_form, pick, tab_to
 
 TEAM_A, TEAM_B = "hyperpod-ns-team-a", "hyperpod-ns-team-b"
@@ -44,7 +44,9 @@ async def submit(pilot: Pilot, cluster: EmbeddedCluster, name: str, namespace: s
     await open_form(pilot, cluster)
     screen = form(pilot)
     await tab_to(pilot, "job_name")
-    await pilot.press(*name, "tab", *"qwen3-finetuning:pytorch2.8-cu129")
+    await type_text(pilot, name)
+    await pilot.press("tab")
+    await type_text(pilot, "qwen3-finetuning:pytorch2.8-cu129")
     await pick(pilot, "namespace", namespace, namespace)
     await pick(pilot, "instance_type", "ml.g", "ml.g5.12xlarge")
     await tab_to(pilot, "replica_count")

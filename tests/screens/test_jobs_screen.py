@@ -13,7 +13,16 @@ from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.sim.errors import ApiError
 from tests.job_manifests import cpu_job
-from tests.screens.helpers import cell, cluster_job_keys, make_app, settle, table_keys, wait_until, widget_text
+from tests.screens.helpers import (
+    cell,
+    cluster_job_keys,
+    make_app,
+    settle,
+    table_keys,
+    type_text,
+    wait_until,
+    widget_text,
+)
 
 
 def custom_objects(cluster: EmbeddedCluster) -> client.CustomObjectsApi:
@@ -141,21 +150,24 @@ async def test_label_selector_filters_like_kubectl_l(frozen_cluster, kubeconfig:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, frozen_cluster)
         selector = "kueue.x-k8s.io/priority-class=experimentation-priority,kueue.x-k8s.io/queue-name"
-        await pilot.press("slash", *f"-l {selector}", "enter")
+        await pilot.press("slash")
+        await type_text(pilot, f"-l {selector}")
+        await pilot.press("enter")
         await pilot.pause()
         jobs, _ = frozen_cluster.store.list(HYPERPOD_PYTORCH_JOBS, label_selector=selector)
         expected = {f"{job['metadata']['namespace']}/{job['metadata']['name']}" for job in jobs}
         assert set(table_keys(app)) == expected and len(expected) == 2
 
-        await pilot.press("slash", *"-l team in (")  # unfinished: no rows, and the status line says why
+        await pilot.press("slash")
+        await type_text(pilot, "-l team in (")  # unfinished: no rows, and the status line says why
         await pilot.pause()
         assert table_keys(app) == []
         status = widget_text(app.screen.query_one("StatusLine"))
         assert "label selector: unable to parse requirement" in status
 
-        await pilot.press(
-            "escape", "escape", "colon", *"nodes -l node.kubernetes.io/instance-type=ml.t3.medium", "enter"
-        )
+        await pilot.press("escape", "escape", "colon")
+        await type_text(pilot, "nodes -l node.kubernetes.io/instance-type=ml.t3.medium")
+        await pilot.press("enter")
         await wait_until(pilot, lambda: len(table_keys(app)) == 6, "the six CPU nodes")
 
 

@@ -25,7 +25,7 @@ from hyptui.screens.yaml_view import YamlScreen
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.sim.errors import ApiError
 from hyptui.sim.spaces_seed import SEED_SPACE, SEED_SPACE_NAMESPACE
-from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until, widget_text
+from tests.screens.helpers import cell, make_app, settle, table_keys, type_text, wait_until, widget_text
 from tests.screens.test_config_form import form, pick, tab_to
 
 SEEDED = f"{SEED_SPACE_NAMESPACE}/{SEED_SPACE}"
@@ -80,18 +80,20 @@ def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def fill_space(pilot: Pilot) -> None:
     await tab_to(pilot, "name")
-    await pilot.press(*"team-notebook", "tab", *"Team notebook")
+    await type_text(pilot, "team-notebook")
+    await pilot.press("tab")
+    await type_text(pilot, "Team notebook")
     await pick(pilot, "namespace", "hyperpod-ns-team-a", TEAM)
     template = {"name": "sagemaker-code-editor-template", "namespace": "jupyter-k8s-system"}
     await pick(pilot, "template_ref", "{'name': 'sagemaker-c", template)
     await tab_to(pilot, "resources")
-    await pilot.press(*"{'requests': {'cpu': '1', 'memory': '2Gi'}}")
+    await type_text(pilot, "{'requests': {'cpu': '1', 'memory': '2Gi'}}")
     await tab_to(pilot, "volumes")
-    await pilot.press(*"- {'name': 'fsx', 'mountPath': '/fsx', 'persistentVolumeClaimName': 'fsx-claim'}")
+    await type_text(pilot, "- {'name': 'fsx', 'mountPath': '/fsx', 'persistentVolumeClaimName': 'fsx-claim'}")
     await tab_to(pilot, "node_selector")
-    await pilot.press(*"{'node.kubernetes.io/instance-type': 'ml.t3.medium'}")
+    await type_text(pilot, "{'node.kubernetes.io/instance-type': 'ml.t3.medium'}")
     await tab_to(pilot, "idle_shutdown")
-    await pilot.press(*"{'enabled': True, 'idleTimeoutInMinutes': 120, 'detection': {}}")
+    await type_text(pilot, "{'enabled': True, 'idleTimeoutInMinutes': 120, 'detection': {}}")
     await pick(pilot, "queue_name", "h", f"{TEAM}-localqueue")
     await pick(pilot, "priority", "e", "experimentation-priority")
     status = form(pilot).query_one("StatusLine")
