@@ -5,7 +5,7 @@ security groups, its instance groups and every node (instance id, type, status, 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from hyptui.aws.poller import CLUSTERS_TOPIC, EKS_SECONDS, eks_topic, read_eks
 from hyptui.clusters_view import (
@@ -21,6 +21,7 @@ from hyptui.screens.aws_polled import AwsPolledScreen
 from hyptui.screens.clusters import poll_clusters
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.fields_table import fields_table
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.static_table import StaticTable
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -60,7 +61,7 @@ class ClusterDetailScreen(AwsPolledScreen):
         yield StaticTable("GROUP", "INSTANCE TYPE", "COUNT", "GPUS EACH", "STATUS", id="instance-groups")
         yield ResourceTable(CLUSTER_NODE_COLUMNS, id="cluster-nodes")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:  # LiveScreen's on_mount runs too
         self.query_one("#cluster-summary").border_title = "Cluster"

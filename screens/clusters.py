@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from hyptui.aws.failures import AwsFailure
 from hyptui.aws.kubeconfig_update import ContextUpdate, KubeconfigError, default_kubeconfig
@@ -15,6 +15,7 @@ from hyptui.clusters_view import CLUSTER_COLUMNS, EKS, ClusterRow, cluster_rows,
 from hyptui.command_line import OpenSection
 from hyptui.screens.aws_polled import AwsPolledScreen
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -81,7 +82,7 @@ class ClustersScreen(TableScreen, AwsPolledScreen):
         yield ResourceTable(CLUSTER_COLUMNS, id="clusters")
         yield Static("", id="clusters-message", markup=False)
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:  # LiveScreen's on_mount runs too
         poll_clusters(self)

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Collapsible, Footer, Input, Label, Static, TextArea
+from textual.widgets import Collapsible, Input, Label, Static, TextArea
 from watchfiles import awatch
 
 from hyptui.config.cluster_choices import ClusterChoices, cluster_choices
@@ -44,6 +44,7 @@ from hyptui.screens.base import LiveScreen
 from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.field_input import FieldRow
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
 from hyptui.store.state import AppState
@@ -123,7 +124,7 @@ class ConfigFormScreen(LiveScreen):
                 yield TextArea(id="manifest-preview", read_only=True, soft_wrap=False, compact=True)
         yield Static("", id="form-problem", markup=False)
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def _row(self, field: ConfigField) -> FieldRow:
         assert self._base is not None

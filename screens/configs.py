@@ -8,11 +8,12 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from hyptui.columns import CONFIG_DIRECTORY_COLUMNS
 from hyptui.config.directories import ConfigDirectory, config_directories
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -51,7 +52,7 @@ class ConfigsScreen(TableScreen):
         yield ResourceTable(CONFIG_DIRECTORY_COLUMNS, id="configs")
         yield Static(id="why", markup=False)  # hyp's messages quote patterns such as [a-z0-9]
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#why").border_title = "Why?"

@@ -6,12 +6,13 @@ from __future__ import annotations
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from hyptui.columns import POD_COLUMNS
 from hyptui.endpoints_view import EndpointDetail, endpoint_detail, endpoint_pods, find_endpoint, split_endpoint_key
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.endpoints import ENDPOINT_CASCADE, open_operator_log
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.job_detail import pod_table_row
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.screens.static_table import StaticTable
@@ -46,7 +47,7 @@ class EndpointDetailScreen(TableScreen):
         yield ResourceTable(POD_COLUMNS, id="pods")
         yield StaticTable("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", id="events")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#spec").border_title = "Endpoint"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from hyptui.columns import ENDPOINT_COLUMNS
 from hyptui.endpoints_view import (
@@ -19,6 +19,7 @@ from hyptui.endpoints_view import (
 from hyptui.kinds import ResourceKind
 from hyptui.screens.base import LiveScreen
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -57,7 +58,7 @@ class EndpointsScreen(TableScreen):
         yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
         yield ResourceTable(ENDPOINT_COLUMNS, id="endpoints")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def show_state(self, state: AppState) -> None:
         self.show_rows(state, [endpoint_table_row(row) for row in endpoint_rows(state, self.hyptui.clock())])

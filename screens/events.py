@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from hyptui.columns import EVENT_COLUMNS
 from hyptui.kinds import ALL_KINDS
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -42,7 +43,7 @@ class EventsScreen(TableScreen):
         yield Input(placeholder="filter: regex on visible columns (Warning, a namespace, a reason…)", id="filter")
         yield ResourceTable(EVENT_COLUMNS, id="events-table")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def show_state(self, state: AppState) -> None:
         self._rows = {f"{row.key[0]}/{row.key[1]}": row for row in event_rows(state, self.hyptui.clock())}

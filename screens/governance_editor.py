@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static, Switch
+from textual.widgets import Input, Label, Select, Static, Switch
 
 from hyptui.aws.failures import AwsFailure
 from hyptui.governance_edit import (
@@ -32,6 +32,7 @@ from hyptui.governance_edit import (
 from hyptui.screens.base import LiveScreen
 from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
 from hyptui.store.state import AppState
@@ -96,7 +97,7 @@ class GovernanceEditorScreen(LiveScreen):
             yield Static("", id="gov-problems", markup=False)
             yield Static("", id="gov-changes", markup=False)
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:  # LiveScreen's on_mount runs too
         policy = self.query_one("#gov-policy")

@@ -12,13 +12,14 @@ from datetime import datetime
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Static, TextArea
 
 from hyptui.age import human_duration
 from hyptui.aws.runtime import DEFAULT_REQUEST, JSON_CONTENT_TYPE, InvokeResult, invoke_endpoint, request_problem
 from hyptui.endpoints_view import EndpointRow, endpoint_row, find_endpoint, not_in_service_reason
 from hyptui.screens.base import LiveScreen
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
 from hyptui.store.actions import InvocationRecorded
@@ -60,7 +61,7 @@ class InvokePanel(LiveScreen):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
             yield TextArea("", id="response", read_only=True, soft_wrap=True)
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#request-body").border_title = "Request · ctrl+r sends"

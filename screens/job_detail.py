@@ -8,7 +8,7 @@ from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from hyptui.age import human_duration
 from hyptui.columns import POD_COLUMNS
@@ -17,6 +17,7 @@ from hyptui.job_spec import job_spec_summary
 from hyptui.job_status import job_conditions, job_status
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.jobs import JOBS_COLLECTION, POD_CASCADE
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.static_table import StaticTable
@@ -67,7 +68,7 @@ class JobDetailScreen(TableScreen):
         yield StaticTable("WHEN", "FAULT", "ATTEMPT", "REMEDIATION", "RECOVERED IN", id="faults")
         yield StaticTable("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", id="events")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#spec").border_title = "Spec"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from hyptui.columns import JOB_COLUMNS
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -56,7 +57,7 @@ class JobsScreen(TableScreen):
         yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
         yield ResourceTable(JOB_COLUMNS, id="jobs")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def show_state(self, state: AppState) -> None:
         self.show_rows(state, [job_table_row(row) for row in job_rows(state, self.hyptui.clock())])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from hyptui.columns import NODE_COLUMNS
 from hyptui.kinds import NODES
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -49,7 +50,7 @@ class NodesScreen(TableScreen):
         yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
         yield ResourceTable(NODE_COLUMNS, id="nodes")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def show_state(self, state: AppState) -> None:
         self.table.set_rows([node_table_row(row) for row in node_rows(state, self.hyptui.clock())])

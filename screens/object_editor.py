@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, TextArea
+from textual.widgets import TextArea
 
 from hyptui.kinds import ResourceKind
 from hyptui.object_edit import EditError, edit_patch
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings, is_mutating
 
@@ -62,7 +63,7 @@ class ObjectEditorScreen(Screen):
         yield ScreenTitle(f"Edit · {_where(self._kind, self._original)}")
         yield TextArea(self._text, id="editor", show_line_numbers=True)
         yield StatusLine(self._problem or "ctrl+s sends what you changed as a merge patch; esc leaves", id="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(StatusLine).set_class(bool(self._problem), "-error")

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from hyptui.atomic_file import write_atomic
 from hyptui.kinds import PODS
 from hyptui.kube.api import ApiRequestError
 from hyptui.screens.base import LiveScreen
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.log_view import LogLine, LogView
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
@@ -80,7 +81,7 @@ class PodLogScreen(LiveScreen):
         yield Input(placeholder="search: regex (enter to jump, n/N next/previous)", id="filter")
         yield LogView(id="log")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def log_view(self) -> LogView:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from hyptui.columns import ALL_POD_COLUMNS
 from hyptui.kinds import PODS
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.job_detail import pod_table_row
 from hyptui.screens.jobs import split_key
 from hyptui.screens.resource_table import ResourceTable
@@ -29,7 +30,7 @@ class PodsScreen(TableScreen):
         yield Input(placeholder="filter: regex on visible columns, !regex to invert, -l key=value", id="filter")
         yield ResourceTable(ALL_POD_COLUMNS, id="pods")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def show_state(self, state: AppState) -> None:
         rows = pod_rows(all_pods(state), self.hyptui.clock())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from hyptui.columns import PROBLEM_COLUMNS
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
 from hyptui.problems import Problem, find_problems
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -41,7 +42,7 @@ class ProblemsScreen(TableScreen):
         yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
         yield ResourceTable(PROBLEM_COLUMNS, id="problems")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def show_state(self, state: AppState) -> None:
         now = self.hyptui.clock()

@@ -7,7 +7,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from hyptui.columns import WORKLOAD_COLUMNS
 from hyptui.queues_view import (
@@ -20,6 +20,7 @@ from hyptui.queues_view import (
     workload_rows,
 )
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.governance_editor import GovernanceEditorScreen
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.static_table import StaticTable
@@ -97,7 +98,7 @@ class QueuesScreen(TableScreen):
         yield ResourceTable(WORKLOAD_COLUMNS, id="workloads")
         yield Static(id="why")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#teams").border_title = "Teams (■ own ▣ borrowed ▢ lent · idle)"

@@ -4,12 +4,13 @@ words when no node can take it), its pod, the events around it, and its IDE's lo
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from hyptui.age import human_duration
 from hyptui.kinds import WORKSPACES
 from hyptui.screens.connection_bar import ConnectionBar
 from hyptui.screens.fields_table import fields_table
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.spaces import DELETE_CONSEQUENCE, SpaceVerbs
 from hyptui.screens.static_table import StaticTable
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
@@ -36,7 +37,7 @@ class SpaceDetailScreen(SpaceVerbs):
         yield Static(id="space-reason", markup=False)
         yield StaticTable("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", id="events")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#spec").border_title = "Spec"

@@ -6,11 +6,12 @@ from __future__ import annotations
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from hyptui.columns import SPACE_TEMPLATE_COLUMNS
 from hyptui.kinds import WORKSPACE_TEMPLATES
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.jobs import split_key
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.table_screen import TableScreen
@@ -52,7 +53,7 @@ class SpaceTemplatesScreen(TableScreen):
         yield ResourceTable(SPACE_TEMPLATE_COLUMNS, id="templates")
         yield Static(id="template-describe")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#template-describe").border_title = "Describe"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from hyptui.columns import SPACE_COLUMNS
 from hyptui.kinds import WORKSPACES
 from hyptui.screens.base import LiveScreen
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.jobs import split_key
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.space_access import request_access
@@ -123,7 +124,7 @@ class SpacesScreen(TableScreen, SpaceVerbs):
         yield ResourceTable(SPACE_COLUMNS, id="spaces")
         yield Static(id="space-summary", markup=False)
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#space-summary").border_title = "Selected"

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, SelectionList, Static
+from textual.widgets import Button, SelectionList, Static
 
 from hyptui.aws.failures import AwsFailure
 from hyptui.aws.poller import STACK_SECONDS, read_stack, stack_topic
 from hyptui.clusters_view import STACK_COLUMNS, StackNode, StackView, stack_view
 from hyptui.screens.aws_polled import AwsPolledScreen
 from hyptui.screens.connection_bar import ConnectionBar
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.resource_table import ResourceTable, TableRow
 from hyptui.screens.text_lines import ScreenTitle, StatusLine
 from hyptui.screens.verb_bindings import bindings
@@ -110,7 +111,7 @@ class StackProgressScreen(AwsPolledScreen):
         yield ResourceTable(STACK_COLUMNS, id="stack-tree")
         yield Static("", id="stack-failure", markup=False)
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:  # LiveScreen's on_mount runs too
         self.query_one("#stack-failure").border_title = "Failed"

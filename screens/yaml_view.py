@@ -10,10 +10,11 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from hyptui.kinds import ResourceKind
 from hyptui.object_edit import editor_command, object_yaml, run_editor
+from hyptui.screens.footer import KeyFooter
 from hyptui.screens.object_editor import ObjectEditorScreen, apply_edit
 from hyptui.screens.text_lines import ScreenTitle
 from hyptui.screens.verb_bindings import bindings, is_mutating
@@ -45,7 +46,7 @@ class YamlScreen(Screen):
         yield ScreenTitle(f"YAML · {self._title}")
         with VerticalScroll():
             yield Static(Syntax(self.yaml_text, "yaml", theme="ansi_dark", background_color="default"), id="yaml")
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit" and self._kind is None:

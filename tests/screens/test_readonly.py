@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
 
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.kube.target import KubeTarget
@@ -136,5 +137,7 @@ async def test_another_context_stays_writable(frozen_cluster, kubeconfig: Path, 
         await settle(pilot, frozen_cluster)
         assert not app.readonly
         await wait_until(pilot, lambda: footer_has_delete(app), "Delete back in the footer once the context is known")
+        # the footer widget itself rebuilt (it skips rebuilds only while its keys stay the same)
+        await wait_until(pilot, lambda: "delete" in {key.action for key in app.screen.query(FooterKey)}, "^d shown")
         await pilot.press("space", "ctrl+d")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
