@@ -12,6 +12,7 @@ from textual.geometry import Region
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from hyptui.aws.target import AwsTarget
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
@@ -97,3 +98,11 @@ async def command(pilot: Pilot, text: str) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandBar), "the command line")
     await pilot.press(*text, "enter")
     await pilot.pause()
+
+
+def freeze_cursors(pilot: Pilot) -> None:
+    """A blinking cursor would make a snapshot depend on the moment it is taken."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False

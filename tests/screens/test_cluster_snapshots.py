@@ -1,4 +1,4 @@
-"""SVG snapshots of the clusters section, reusing the seeded app, fixed port and clock of test_screen_snapshots.py;
+"""SVG snapshots of the clusters section, on conftest.py's seeded app, fixed port and clock;
 each is paired with a behaviour test in test_clusters_screen.py, and `steps` asserts the screen really got there."""
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from hyptui.screens.cluster_detail import ClusterDetailScreen
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens import test_clusters_screen as clusters_screen
-from tests.screens import test_screen_snapshots as screen_snapshots
-from tests.screens.helpers import wait_until, widget_text
+from tests.screens.helpers import freeze_cursors, wait_until, widget_text
 from tests.screens.test_clusters_screen import LIVE, create_stack, open_clusters, select, summary
 
-snapshot_cluster = screen_snapshots.snapshot_cluster
-take = screen_snapshots.take
 no_developer_aws = clusters_screen.no_developer_aws  # autouse: only the app's AwsTarget counts
 SIZE = (150, 40)
 
@@ -27,7 +24,7 @@ def test_clusters_list_snapshot(take) -> None:
     async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
         await open_clusters(pilot, cluster)
         select(pilot, LIVE)
-        screen_snapshots.freeze_cursors(pilot)
+        freeze_cursors(pilot)
 
     assert take(SIZE, steps)
 
@@ -42,7 +39,7 @@ def test_cluster_detail_snapshot(take) -> None:
         await wait_until(pilot, lambda: screen.query_one("#cluster-nodes", ResourceTable).row_count == 10, "nodes")
         summary_widget = screen.query_one("#cluster-summary")
         await wait_until(pilot, lambda: "vpc-0" in widget_text(summary_widget), "the EKS cluster's VPC")
-        screen_snapshots.freeze_cursors(pilot)
+        freeze_cursors(pilot)
 
     assert take(SIZE, steps)
 
@@ -60,6 +57,6 @@ def test_stack_progress_snapshot(take, tmp_path: Path, monkeypatch: pytest.Monke
         tree = progress.query_one("#stack-tree", ResourceTable)
         await wait_until(pilot, lambda: "45s elapsed" in summary(progress) and tree.row_count > 10, "mid-way")
         pilot.app.clear_notifications()  # they name the run directory, stamped with the wall clock
-        screen_snapshots.freeze_cursors(pilot)
+        freeze_cursors(pilot)
 
     assert take(SIZE, steps)

@@ -1,4 +1,4 @@
-"""SVG snapshots of the endpoints section, reusing the seeded app, fixed port and clock of test_screen_snapshots.py;
+"""SVG snapshots of the endpoints section, on conftest.py's seeded app, fixed port and clock;
 each is paired with a behaviour test in test_endpoints_screen.py, and `steps` asserts the screen really got there."""
 
 from __future__ import annotations
@@ -12,14 +12,10 @@ from hyptui.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS
 from hyptui.screens.endpoint_detail import EndpointDetailScreen
 from hyptui.screens.invoke_panel import InvokePanel
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens import test_screen_snapshots as screen_snapshots
-from tests.screens.helpers import table_keys, wait_until, widget_text
+from tests.screens.helpers import freeze_cursors, table_keys, wait_until, widget_text
 from tests.screens.test_endpoints_screen import NS, key_of, open_endpoints, shows
 from tests.sim.test_inference_operator import custom_endpoint
 
-# The seeded cluster on the fixed port and the compare-with-SVG fixture, shared with the other screens' snapshots.
-snapshot_cluster = screen_snapshots.snapshot_cluster
-take = screen_snapshots.take
 SIZE = (150, 40)
 DEPLOYED = key_of(INFERENCE_ENDPOINT_CONFIGS, "demo-llama")
 
@@ -80,6 +76,6 @@ def test_invoke_panel_with_a_reply_snapshot(take) -> None:
         await wait_until(pilot, lambda: pilot.app.screen.query_one("#history").row_count == 1, "the history")
         for area in pilot.app.screen.query(TextArea):
             area.cursor_blink = False
-        screen_snapshots.freeze_cursors(pilot)
+        freeze_cursors(pilot)
 
     assert take(SIZE, steps)

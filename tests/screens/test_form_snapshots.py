@@ -1,4 +1,4 @@
-"""SVG snapshots of the config form, reusing the seeded app, fixed port and clock of test_screen_snapshots.py; each is
+"""SVG snapshots of the config form, on conftest.py's seeded app, fixed port and clock; each is
 paired with a behaviour test in test_config_form.py, and `steps` asserts the form really got there."""
 
 from __future__ import annotations
@@ -10,20 +10,10 @@ from hyptui.screens.clusters import ClustersScreen
 from hyptui.screens.config_form import ConfigFormScreen
 from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens import test_screen_snapshots as screen_snapshots
-from tests.screens.helpers import settle, wait_until
+from tests.screens.helpers import freeze_cursors, settle, wait_until
 from tests.screens.test_config_form import PATTERN_MESSAGE, message_text, open_form
 
-# The seeded cluster on the fixed port and the compare-with-SVG fixture, shared with the other screens' snapshots.
-snapshot_cluster = screen_snapshots.snapshot_cluster
-take = screen_snapshots.take
 FORM_SIZE = (150, 40)
-
-
-def freeze_form(pilot: Pilot) -> None:
-    screen_snapshots.freeze_cursors(pilot)
-    for area in pilot.app.screen.query(TextArea):
-        area.cursor_blink = False
 
 
 def test_new_job_form_snapshot(take) -> None:
@@ -31,7 +21,7 @@ def test_new_job_form_snapshot(take) -> None:
         screen = await open_form(pilot, cluster)
         assert screen.row("job_name").editor.has_focus
         assert "# template: hyp-pytorch-job" in screen.query_one("#config-preview", TextArea).text
-        freeze_form(pilot)
+        freeze_cursors(pilot)
 
     assert take(FORM_SIZE, steps)
 
@@ -41,7 +31,7 @@ def test_job_form_validation_error_snapshot(take) -> None:
         screen = await open_form(pilot, cluster)
         await pilot.press(*"Bert_FT", "tab", *"ecr/bert:1")
         await wait_until(pilot, lambda: PATTERN_MESSAGE in message_text(screen, "job_name"), "hyp's message")
-        freeze_form(pilot)
+        freeze_cursors(pilot)
 
     assert take(FORM_SIZE, steps)
 
@@ -59,7 +49,7 @@ def form_from(section_key: str, screen: type, form_key: str, template: str):
         assert isinstance(form, ConfigFormScreen) and form.spec.name == template
         preview = form.query_one("#config-preview", TextArea)
         await wait_until(pilot, lambda: f"# template: {template}" in preview.text, "the config.yaml preview")
-        freeze_form(pilot)
+        freeze_cursors(pilot)
 
     return steps
 

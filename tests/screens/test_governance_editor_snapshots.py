@@ -8,14 +8,9 @@ from textual.widgets import Input
 
 from hyptui.screens.confirm import ConfirmModal
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens import test_screen_snapshots as screen_snapshots
-from tests.screens.helpers import wait_until
+from tests.screens.helpers import freeze_cursors, wait_until
 from tests.screens.test_governance_editor import count_input, open_editor, retype
 
-# The seeded cluster on the fixed port and the compare-with-SVG fixture, shared with the other screens' snapshots.
-snapshot_cluster = screen_snapshots.snapshot_cluster
-take = screen_snapshots.take
-freeze_cursors = screen_snapshots.freeze_cursors
 SIZE = (150, 40)
 
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
-from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from hyptui.kinds import EVENTS, PODS
 from hyptui.screens.command_bar import CommandBar
@@ -29,62 +26,12 @@ from hyptui.screens.problems import ProblemsScreen
 from hyptui.screens.queues import QueuesScreen
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.screens.static_table import StaticTable
-from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START, REPO
-from tests.screens.helpers import make_app, settle, table_keys, wait_until
+from tests.screens.helpers import freeze_cursors, settle, table_keys, wait_until
 from tests.screens.test_job_detail_and_logs import open_first_pod_log, open_running_job
 
-
-def freeze_cursors(pilot) -> None:
-    """A blinking cursor would make the snapshot depend on the moment it is taken."""
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-
-
 CONFIG_FIXTURES = REPO / "tests" / "config" / "fixtures" / "hyp"
-
-# The header shows the API server URL, so snapshots need the same port every run.
-SNAPSHOT_PORT = 47_621
-
-
-@pytest.fixture
-def snapshot_cluster(tmp_path: Path) -> Iterator[tuple[EmbeddedCluster, Path]]:
-    deadline = time.monotonic() + 30
-    while True:  # another test run on this machine may hold the port for a moment
-        cluster = EmbeddedCluster(clock=SimClock(start=FIXED_START, speed=0), seed=7, port=SNAPSHOT_PORT)
-        try:
-            cluster.start()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-    try:
-        yield cluster, cluster.write_kubeconfig(tmp_path / "kubeconfig")
-    finally:
-        cluster.stop()
-
-
-Steps = Callable[[Pilot, EmbeddedCluster], Awaitable[None]]
-
-
-@pytest.fixture
-def take(snap_compare, snapshot_cluster) -> Callable[..., bool]:
-    """take(size, steps, theme=None): the seeded app at `size`, after `steps`, compared with its stored SVG."""
-    cluster, kubeconfig = snapshot_cluster
-
-    def compare(size: tuple[int, int], steps: Steps, theme: str | None = None) -> bool:
-        app = make_app(cluster, kubeconfig)
-        if theme:
-            app.theme = theme
-
-        async def run_before(pilot: Pilot) -> None:
-            await steps(pilot, cluster)
-
-        return snap_compare(app, terminal_size=size, run_before=run_before)
-
-    return compare
 
 
 async def open_section(pilot: Pilot, cluster: EmbeddedCluster, key: str, screen: type, rows: int) -> None:

@@ -1,4 +1,4 @@
-"""SVG snapshots of the spaces section, reusing the seeded app, fixed port and clock of test_screen_snapshots.py; each
+"""SVG snapshots of the spaces section, on conftest.py's seeded app, fixed port and clock; each
 is paired with a behaviour test in test_spaces_screen.py, and `steps` asserts the screen really got there."""
 
 from __future__ import annotations
@@ -11,13 +11,9 @@ from hyptui.screens.config_form import ConfigFormScreen
 from hyptui.screens.space_detail import SpaceDetailScreen
 from hyptui.screens.space_templates import SpaceTemplatesScreen
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens import test_screen_snapshots as screen_snapshots
-from tests.screens.helpers import cell, table_keys, wait_until, widget_text
-from tests.screens.test_form_snapshots import freeze_form
+from tests.screens.helpers import cell, freeze_cursors, table_keys, wait_until, widget_text
 from tests.screens.test_spaces_screen import BIG_GPU, open_spaces, select
 
-snapshot_cluster = screen_snapshots.snapshot_cluster
-take = screen_snapshots.take
 SIZE = (150, 40)
 BIG = "default/big-gpu"
 
@@ -37,7 +33,7 @@ async def with_gpu_space(pilot: Pilot, cluster: EmbeddedCluster) -> None:
 def test_spaces_list_snapshot(take) -> None:
     async def steps(pilot: Pilot, cluster: EmbeddedCluster) -> None:
         await with_gpu_space(pilot, cluster)
-        screen_snapshots.freeze_cursors(pilot)
+        freeze_cursors(pilot)
 
     assert take(SIZE, steps)
 
@@ -49,7 +45,7 @@ def test_space_detail_snapshot(take) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, SpaceDetailScreen), "the detail")
         reason = pilot.app.screen.query_one("#space-reason")
         await wait_until(pilot, lambda: "Insufficient nvidia.com/gpu" in widget_text(reason), "the reason")
-        screen_snapshots.freeze_cursors(pilot)
+        freeze_cursors(pilot)
 
     assert take(SIZE, steps)
 
@@ -62,7 +58,7 @@ def test_space_templates_snapshot(take) -> None:
         await wait_until(pilot, lambda: len(table_keys(pilot.app)) == 2, "both templates")
         describe = pilot.app.screen.query_one("#template-describe")
         await wait_until(pilot, lambda: "Description" in widget_text(describe), "the description")
-        screen_snapshots.freeze_cursors(pilot)
+        freeze_cursors(pilot)
 
     assert take(SIZE, steps)
 
@@ -78,6 +74,6 @@ def test_new_space_form_snapshot(take) -> None:
             pilot, lambda: "# template: hyp-space" in screen.query_one("#config-preview", TextArea).text, "previews"
         )
         assert screen.row("name").editor.has_focus
-        freeze_form(pilot)
+        freeze_cursors(pilot)
 
     assert take(SIZE, steps)

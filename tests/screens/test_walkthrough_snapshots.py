@@ -14,11 +14,10 @@ from hyptui.screens.jobs import JobsScreen
 from hyptui.walkthrough.progress import Phase
 from hyptui.walkthrough.stage import WalkthroughStage
 from tests.screens.helpers import settle, wait_until, widget_text
-from tests.screens.test_screen_snapshots import snapshot_cluster  # noqa: F401  (the fixed-port cluster)
 from tests.screens.test_walkthrough_talk import TALK
 
 
-def test_narration_panel_over_the_jobs_screen(snap_compare, snapshot_cluster, tmp_path: Path) -> None:  # noqa: F811
+def test_narration_panel_over_the_jobs_screen(snap_compare, snapshot_cluster, tmp_path: Path) -> None:
     cluster, kubeconfig = snapshot_cluster
     stage = WalkthroughStage(tmp_path / "walkthrough", 10, TALK, module=1)
     app = HyptuiApp(
