@@ -37,6 +37,12 @@ def make_app(
     return HyptuiApp(target, readonly=readonly, clock=cluster.clock.now, aws=aws, recorder=recorder)
 
 
+def app_with_config(cluster: EmbeddedCluster, kubeconfig: Path, config: Path, **kwargs) -> HyptuiApp:
+    """The app reading its settings (config.yaml, and themes/ beside it) from `config`."""
+    target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=True)
+    return HyptuiApp(target, clock=cluster.clock.now, config_path=config, **kwargs)
+
+
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not condition():

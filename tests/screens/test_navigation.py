@@ -8,8 +8,6 @@ from pathlib import Path
 import yaml
 
 from hyptui.kinds import NODES, PODS
-from hyptui.kube.target import KubeTarget
-from hyptui.screens.app import HyptuiApp
 from hyptui.screens.command_bar import CommandBar
 from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.job_detail import JobDetailScreen
@@ -18,6 +16,7 @@ from hyptui.screens.nodes import NodesScreen
 from hyptui.screens.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import (
+    app_with_config,
     cell,
     cluster_job_keys,
     command,
@@ -27,11 +26,6 @@ from tests.screens.helpers import (
     wait_until,
     widget_text,
 )
-
-
-def app_with_config(cluster: EmbeddedCluster, kubeconfig: Path, config: Path, **kwargs) -> HyptuiApp:
-    target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=True)
-    return HyptuiApp(target, clock=cluster.clock.now, config_path=config, **kwargs)
 
 
 def node_names(cluster: EmbeddedCluster) -> list[str]:

@@ -12,13 +12,12 @@ from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
 from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
-from hyptui.kube.target import KubeTarget
 from hyptui.screens.app import HyptuiApp
 from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.job_detail import JobDetailScreen
 from hyptui.screens.jobs import JobsScreen
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens.helpers import cluster_job_keys, make_app, settle, wait_until
+from tests.screens.helpers import app_with_config, cluster_job_keys, make_app, settle, wait_until
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -110,8 +109,7 @@ async def test_the_counter_sees_a_delete_when_not_readonly(frozen_cluster, kubec
 def app_with_contexts(cluster: EmbeddedCluster, kubeconfig: Path, tmp_path: Path, contexts: str) -> HyptuiApp:
     config = tmp_path / "config.yaml"
     config.write_text(f"contexts:\n{contexts}")
-    target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=True)
-    return HyptuiApp(target, clock=cluster.clock.now, config_path=config)
+    return app_with_config(cluster, kubeconfig, config)
 
 
 def footer_has_delete(app: HyptuiApp) -> bool:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from hyptui.themes import VARIABLE_DEFAULTS
 from hyptui.themes.user_themes import THEMES_DIRECTORY, load_user_themes
-from tests.screens.helpers import settle
-from tests.screens.test_navigation import app_with_config
+from tests.screens.helpers import app_with_config, settle
 
 PROJECTOR = """\
 name: solarized-projector
