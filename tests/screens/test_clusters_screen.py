@@ -33,6 +33,7 @@ from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.sim.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT, instance_id
 from hyptui.store.state import StackProgress
 from tests.aws.conftest import AWS_VARIABLES
+from tests.screens.forms import tab_to
 from tests.screens.helpers import (
     cell,
     cluster_job_keys,
@@ -43,7 +44,6 @@ from tests.screens.helpers import (
     wait_until,
     widget_text,
 )
-from tests.screens.test_config_form import tab_to
 
 LIVE = "ml-cluster-aim371"
 SLURM = "ml-cluster-slurm"

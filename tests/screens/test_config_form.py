@@ -21,10 +21,10 @@ from hyptui.screens.confirm import ConfirmModal
 from hyptui.screens.field_input import FieldRow, field_kind, parse_value, value_text
 from hyptui.screens.jobs import JobsScreen
 from hyptui.sim.cluster import EmbeddedCluster
+from tests.screens.forms import form, message_text, open_form, pick, tab_to
 from tests.screens.helpers import (
     cluster_job_keys,
     make_app,
-    settle,
     table_keys,
     type_text,
     wait_until,
@@ -33,47 +33,6 @@ from tests.screens.helpers import (
 
 FIXTURES = Path(__file__).resolve().parent.parent / "config" / "fixtures" / "hyp"
 PATTERN_MESSAGE = "job_name: String should match pattern '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'"
-TAB_LIMIT = 60  # more than the form has fields
-
-
-def form(pilot: Pilot) -> ConfigFormScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, ConfigFormScreen)
-    return screen
-
-
-async def open_form(pilot: Pilot, cluster: EmbeddedCluster) -> ConfigFormScreen:
-    await settle(pilot, cluster)
-    await pilot.press("n")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfigFormScreen), "the job form")
-    await pilot.pause()
-    return form(pilot)
-
-
-async def tab_to(pilot: Pilot, name: str) -> None:
-    """Tab (keys only) until the field's editor has focus, opening the Advanced group on the way."""
-    wanted = name if name == "directory" else f"field-{name}"
-    for _ in range(TAB_LIMIT):
-        focused = pilot.app.focused
-        if focused is not None and focused.id == wanted:
-            return
-        if type(focused).__name__ == "CollapsibleTitle" and form(pilot).query_one("#advanced").collapsed:
-            await pilot.press("enter")
-        await pilot.press("tab")
-    raise AssertionError(f"tab never reached {name}")
-
-
-async def pick(pilot: Pilot, name: str, typed: str, expected: str) -> None:
-    """Open a picker and choose by typing the start of an option, as a user would."""
-    await tab_to(pilot, name)
-    await pilot.press("enter")
-    await type_text(pilot, typed)
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: form(pilot).row(name).value == expected, f"{expected} picked")
-
-
-def message_text(screen: ConfigFormScreen, name: str) -> str:
-    return widget_text(screen.row(name).query_one(".field-message"))
 
 
 async def fill_job(pilot: Pilot, name: str) -> ConfigFormScreen:

@@ -10,8 +10,9 @@ from hyptui.screens.clusters import ClustersScreen
 from hyptui.screens.config_form import ConfigFormScreen
 from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.sim.cluster import EmbeddedCluster
+from tests.screens.forms import message_text, open_form
 from tests.screens.helpers import freeze_cursors, settle, wait_until
-from tests.screens.test_config_form import PATTERN_MESSAGE, message_text, open_form
+from tests.screens.test_config_form import PATTERN_MESSAGE
 
 FORM_SIZE = (150, 40)
 

@@ -19,8 +19,8 @@ from hyptui.screens.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START
 from tests.governance_cluster import governance_demo_cluster
+from tests.screens.forms import form, open_form, pick, tab_to
 from tests.screens.helpers import all_live, cell, make_app, table_keys, type_text, wait_until, widget_text
-from tests.screens.test_config_form import form, open_form, pick, tab_to
 
 TEAM_A, TEAM_B = "hyperpod-ns-team-a", "hyperpod-ns-team-b"
 A_TRAINING, B_TRAINING, B_EXPERIMENT = "team-a-training", "team-b-training", "team-b-experiment"

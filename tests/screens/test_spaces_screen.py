@@ -25,8 +25,8 @@ from hyptui.screens.yaml_view import YamlScreen
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.sim.errors import ApiError
 from hyptui.sim.spaces_seed import SEED_SPACE, SEED_SPACE_NAMESPACE
+from tests.screens.forms import form, pick, tab_to
 from tests.screens.helpers import cell, make_app, settle, table_keys, type_text, wait_until, widget_text
-from tests.screens.test_config_form import form, pick, tab_to
 
 SEEDED = f"{SEED_SPACE_NAMESPACE}/{SEED_SPACE}"
 TEAM = "hyperpod-ns-team-a"
