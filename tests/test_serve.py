@@ -9,10 +9,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -168,26 +168,27 @@ def served(kubeconfig: Path, tmp_path: Path) -> Iterator[int]:
 
 
 @pytest.fixture
-def browser() -> Iterator[DevTools]:
-    with tempfile.TemporaryDirectory(prefix="hyptui-chromium-") as profile:
-        process = subprocess.Popen(
-            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+def browser(tmp_path: Path) -> Iterator[DevTools]:
+    profile = tmp_path / "chromium-profile"  # left for pytest to remove: Chromium's helpers write there as they exit
+    process = subprocess.Popen(
+        [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so its renderer and helper processes stop with it
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        wait_for(lambda: port_file.exists() and port_file.read_text().count("\n") >= 1, "Chromium's DevTools")
+        port = int(port_file.read_text().splitlines()[0])
+        pages = wait_for(lambda: _pages(port), "Chromium's first page")
+        tools = DevTools(pages[0]["webSocketDebuggerUrl"])
         try:
-            port_file = Path(profile) / "DevToolsActivePort"
-            wait_for(lambda: port_file.exists() and port_file.read_text().count("\n") >= 1, "Chromium's DevTools")
-            port = int(port_file.read_text().splitlines()[0])
-            pages = wait_for(lambda: _pages(port), "Chromium's first page")
-            tools = DevTools(pages[0]["webSocketDebuggerUrl"])
-            try:
-                yield tools
-            finally:
-                tools.close()
+            yield tools
         finally:
-            process.terminate()
-            process.wait(timeout=WAIT_SECONDS)
+            tools.close()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=WAIT_SECONDS)
 
 
 def _pages(port: int) -> list[dict[str, Any]]:
