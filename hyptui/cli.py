@@ -74,7 +74,7 @@ def run_app(
         except OSError as error:
             print(f"hyptui: --record {record}: {error.strerror or error}", file=sys.stderr)
             return 2
-    # The one place the engine hands over to the UI package; nothing under hyptui/ imports Textual itself.
+    # The engine hands over to the UI package here (and in replay and serve); nothing under hyptui/ imports Textual.
     app_module = importlib.import_module("hyptui.screens.app")
     return app_module.run(
         target,

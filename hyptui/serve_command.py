@@ -8,6 +8,7 @@ drives hyptui with this user's kubeconfig and AWS credentials.
 from __future__ import annotations
 
 import argparse
+import importlib
 import ipaddress
 import shlex
 import sys
@@ -84,8 +85,6 @@ def run(args: argparse.Namespace) -> int:
             "authentication: anyone who opens it drives hyptui with your kubeconfig and AWS credentials.",
             file=sys.stderr,
         )
-    from textual_serve.server import Server
-
     print(f"hyptui serve: open http://{host}:{args.port} (ctrl+c stops)", file=sys.stderr)
-    Server(app_command(arguments), host=host, port=args.port, title="hyptui").serve()
-    return 0
+    # The UI package is imported here, as hyptui.cli.run_app does: the engine never imports Textual's packages itself.
+    return importlib.import_module("hyptui.screens.serve").run(app_command(arguments), host, args.port)
