@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.widgets import Collapsible
 
 from hyptui.screens.config_form import ConfigFormScreen
 from hyptui.sim.cluster import EmbeddedCluster
@@ -39,12 +40,27 @@ async def tab_to(pilot: Pilot, name: str) -> None:
 
 
 async def pick(pilot: Pilot, name: str, typed: str, expected: str) -> None:
-    """Open a picker and choose by typing the start of an option, as a user would."""
+    """Tab to a picker and choose by typing the start of an option, as a user would."""
     await tab_to(pilot, name)
+    await choose(pilot, name, typed, expected)
+
+
+async def choose(pilot: Pilot, name: str, typed: str, expected: str) -> None:
+    """With the picker focused: open it, type the start of an option, take it."""
     await pilot.press("enter")
     await type_text(pilot, typed)
     await pilot.press("enter")
     await wait_until(pilot, lambda: form(pilot).row(name).value == expected, f"{expected} picked")
+
+
+async def focus_field(pilot: Pilot, name: str) -> None:
+    """Focus a field's editor directly (tests not about tabbing), opening the Advanced group for an optional one."""
+    screen = form(pilot)
+    if not screen.row(name).field.required:
+        screen.query_one("#advanced", Collapsible).collapsed = False
+        await pilot.pause()
+    screen.row(name).editor.focus()
+    await pilot.pause()
 
 
 def message_text(screen: ConfigFormScreen, name: str) -> str:

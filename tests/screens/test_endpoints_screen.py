@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Collapsible, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from hyptui.config.config_file import ConfigDocument
 from hyptui.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS
@@ -21,6 +21,7 @@ from hyptui.screens.endpoints import EndpointsScreen
 from hyptui.screens.invoke_panel import InvokePanel
 from hyptui.screens.pod_log import PodLogScreen
 from hyptui.sim.cluster import EmbeddedCluster
+from tests.screens.forms import choose, focus_field, form
 from tests.screens.helpers import cell, make_app, settle, table_keys, type_text, wait_until, widget_text
 from tests.sim.test_inference_operator import DJL, custom_endpoint
 
@@ -47,35 +48,18 @@ async def open_endpoints(pilot: Pilot, cluster: EmbeddedCluster) -> EndpointsScr
 
 
 async def fill(pilot: Pilot, name: str, text: str, *, paste: bool = True) -> None:
-    """Paste (or type) into a field's editor, opening the Advanced group first when the field is optional; pasting
-    keeps the test quick (the form revalidates on every keystroke)."""
-    screen = pilot.app.screen
-    assert isinstance(screen, ConfigFormScreen)
-    row = screen.row(name)
-    if not row.field.required:
-        screen.query_one("#advanced", Collapsible).collapsed = False
-        await pilot.pause()
-    row.editor.focus()
-    await pilot.pause()
+    """Paste (or type) into a field's editor; pasting keeps the test quick (the form revalidates on every keystroke)."""
+    await focus_field(pilot, name)
     if paste:
         pilot.app.post_message(events.Paste(text))  # as the terminal driver delivers a bracketed paste
     else:
         await type_text(pilot, text)
-    await wait_until(pilot, lambda: row.value is not None, f"{name} typed")
+    await wait_until(pilot, lambda: form(pilot).row(name).value is not None, f"{name} typed")
 
 
 async def pick(pilot: Pilot, name: str, typed: str, expected: str) -> None:
-    screen = pilot.app.screen
-    assert isinstance(screen, ConfigFormScreen)
-    row = screen.row(name)
-    if not row.field.required:
-        screen.query_one("#advanced", Collapsible).collapsed = False
-        await pilot.pause()
-    row.editor.focus()
-    await pilot.press("enter")
-    await type_text(pilot, typed)
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: row.value == expected, f"{expected} picked")
+    await focus_field(pilot, name)
+    await choose(pilot, name, typed, expected)
 
 
 async def create_from_form(pilot: Pilot) -> None:
