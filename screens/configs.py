@@ -57,10 +57,9 @@ class ConfigsScreen(TableScreen):
     def on_mount(self) -> None:
         self.query_one("#why").border_title = "Why?"
         super().on_mount()
-        self.action_reload()
 
     def on_screen_resume(self) -> None:
-        self.action_reload()  # back from a form that may have saved or created a directory
+        self.action_reload()  # each time it shows (the first time too): a form may have saved or created a directory
 
     def show_state(self, state: AppState) -> None:
         self._update_status()  # the directories are files, not cluster state: reload (r) rescans them
