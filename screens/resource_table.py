@@ -16,6 +16,7 @@ from textual.widgets import DataTable
 
 from hyptui.columns import ColumnSpec, fit_columns
 from hyptui.label_selector import LabelSelector, LabelSelectorError
+from hyptui.screens.static_table import TONE_CLASSES
 from hyptui.tones import Tone, tone_of
 
 
@@ -78,7 +79,7 @@ class ResourceTable(DataTable):
         """The rows shown changed (new data, filter, sort or size), so counts shown elsewhere are stale."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
-    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {f"tone--{tone.value}" for tone in Tone if tone is not Tone.PLAIN}
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | TONE_CLASSES
 
     def __init__(self, columns: Sequence[ColumnSpec], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)

@@ -10,11 +10,13 @@ from textual.widgets import DataTable
 from hyptui.tones import Tone
 
 Cell = str | Text
+# The stylesheet's class per tone (.tone--bad ...), so tables colour cells from the theme.
+TONE_CLASSES = frozenset(f"tone--{tone.value}" for tone in Tone if tone is not Tone.PLAIN)
 
 
 class StaticTable(DataTable):
     # Cells a screen colours take their style from these, so a theme switch recolours them.
-    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {f"tone--{tone.value}" for tone in Tone if tone is not Tone.PLAIN}
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | TONE_CLASSES
 
     def __init__(self, *columns: str, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="none", zebra_stripes=True)
