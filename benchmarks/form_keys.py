@@ -15,8 +15,8 @@ from pathlib import Path
 
 from hyptui.aws.target import AwsTarget
 from hyptui.kube.target import KubeTarget
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.config_form import ConfigFormScreen
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.shell.app import HyptuiApp
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 

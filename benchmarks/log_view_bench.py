@@ -12,7 +12,7 @@ import time
 
 from textual.app import App, ComposeResult
 
-from hyptui.screens.log_view import LogLine, LogView
+from hyptui.screens.widgets.log_view import LogLine, LogView
 
 
 def lines_from_pods(count: int, pods: int = 8) -> list[list[LogLine]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kubernetes import client
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
 from hyptui.sim.cluster import EmbeddedCluster

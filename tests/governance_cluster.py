@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hyptui.kinds import NODES
+from hyptui.hyperpod.kinds import NODES
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.hyperpod_nodes import make_node
-from hyptui.sim.task_governance import TALK_GOVERNANCE, apply_task_governance
+from hyptui.sim.kueue.task_governance import TALK_GOVERNANCE, apply_task_governance
+from hyptui.sim.nodes.hyperpod_nodes import make_node
 
 
 def governance_demo_cluster(start: datetime, **options) -> EmbeddedCluster:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
 
 
 def pytorch_job(name: str, namespace: str, instance_type: str, requests: dict, replicas: int = 1) -> dict:

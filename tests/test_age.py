@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from hyptui.age import human_duration, parse_time
+from hyptui.hyperpod.age import human_duration, parse_time
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,11 @@ import pytest
 
 from hyptui.aws.clusters import ClusterDetail, ClusterNode, EksCluster, InstanceGroup
 from hyptui.aws.stacks import Stack, StackEvent
-from hyptui.clusters_view import (
+from hyptui.hyp_configs.cluster_stack_params import ClusterStackParamsError, stack_request
+from hyptui.store.actions import AwsClustersLoaded, AwsFailed, AwsStackLoaded
+from hyptui.store.reducers import reduce
+from hyptui.store.state import EMPTY_STATE, AwsCluster, AwsClusters, StackProgress
+from hyptui.views.clusters import (
     cluster_detail_view,
     cluster_row,
     elapsed,
@@ -19,11 +23,7 @@ from hyptui.clusters_view import (
     slurm_message,
     stack_view,
 )
-from hyptui.config.cluster_stack_params import ClusterStackParamsError, stack_request
-from hyptui.store.actions import AwsClustersLoaded, AwsFailed, AwsStackLoaded
-from hyptui.store.reducers import reduce
-from hyptui.store.state import EMPTY_STATE, AwsCluster, AwsClusters, StackProgress
-from hyptui.tones import Tone, tone_of
+from hyptui.views.tones import Tone, tone_of
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 STACK = "AWS::CloudFormation::Stack"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hyptui.command_line import (
+from hyptui.views.command_line import (
     CommandError,
     OpenSection,
     Quit,

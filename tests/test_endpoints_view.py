@@ -6,7 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hyptui.endpoints_view import (
+from hyptui.hyperpod.kinds import EVENTS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS
+from hyptui.store.actions import InvocationRecorded, ListLoaded
+from hyptui.store.reducers import INVOCATION_HISTORY, reduce, reduce_many
+from hyptui.store.selectors import invocation_history
+from hyptui.store.state import EMPTY_STATE, AppState, Invocation
+from hyptui.views.endpoints import (
     endpoint_detail,
     endpoint_key,
     endpoint_rows,
@@ -15,11 +20,6 @@ from hyptui.endpoints_view import (
     not_in_service_reason,
     split_endpoint_key,
 )
-from hyptui.kinds import EVENTS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS
-from hyptui.store.actions import InvocationRecorded, ListLoaded
-from hyptui.store.reducers import INVOCATION_HISTORY, reduce, reduce_many
-from hyptui.store.selectors import invocation_history
-from hyptui.store.state import EMPTY_STATE, AppState, Invocation
 
 NOW = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hyptui.cli import main
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.screens.shell.main import main
 from hyptui.sim.cluster import EmbeddedCluster
 
 TEAM_A = "hyperpod-ns-team-a"

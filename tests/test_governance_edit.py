@@ -7,7 +7,7 @@ from dataclasses import replace
 from hyptui.aws.gateway import AwsGateway
 from hyptui.aws.governance import ComputeQuota, PolicySpec, QuotaSpec, SchedulerConfig
 from hyptui.aws.target import AwsTarget
-from hyptui.governance_edit import (
+from hyptui.edits.governance import (
     ClassDraft,
     Governance,
     GovernanceEdit,
@@ -21,7 +21,7 @@ from hyptui.governance_edit import (
     rebase,
     validate,
 )
-from hyptui.kinds import CLUSTER_QUEUES
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES
 from hyptui.sim.cluster import EmbeddedCluster
 
 CLUSTER = "arn:aws:sagemaker:us-east-2:123456789012:cluster/abcdefabcdef"

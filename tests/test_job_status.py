@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from hyptui.job_status import JobCondition, job_conditions, job_status
+from hyptui.hyperpod.job_status import JobCondition, job_conditions, job_status
 
 
 def job_with(*conditions: tuple[str, str]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hyptui.label_selector import LabelSelector
+from hyptui.hyperpod.label_selector import LabelSelector
 
 LABELS = {"app": "trainer", "team": "ml", "tier": "gpu", "replicas": "4"}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hyptui.object_edit import EditError, edit_patch, editor_command, merge_patch, object_yaml, run_editor
+from hyptui.edits.object_edit import EditError, edit_patch, editor_command, merge_patch, object_yaml, run_editor
 
 JOB = {
     "apiVersion": "sagemaker.amazonaws.com/v1",

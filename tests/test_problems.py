@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, LOCAL_QUEUES, NODES, PODS, WORKLOADS
-from hyptui.problems import Severity, find_problems
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, LOCAL_QUEUES, NODES, PODS, WORKLOADS
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.store.actions import ListLoaded
 from hyptui.store.reducers import reduce_many
 from hyptui.store.state import EMPTY_STATE, AppState
+from hyptui.views.problems import Severity, find_problems
 from tests.conftest import FIXED_START
 from tests.job_manifests import unschedulable_job
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, LOCAL_QUEUES, WORKLOAD_PRIORITY_CLASSES, WORKLOADS
-from hyptui.queues_view import fair_sharing, priority_classes, team_rows, why_waiting, workload_rows
+from hyptui.hyperpod.kinds import (
+    CLUSTER_QUEUES,
+    HYPERPOD_PYTORCH_JOBS,
+    LOCAL_QUEUES,
+    WORKLOAD_PRIORITY_CLASSES,
+    WORKLOADS,
+)
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.store.actions import ListLoaded
 from hyptui.store.reducers import reduce_many
 from hyptui.store.state import EMPTY_STATE, AppState
+from hyptui.views.queues import fair_sharing, priority_classes, team_rows, why_waiting, workload_rows
 from tests.conftest import FIXED_START
 from tests.job_manifests import pytorch_job
 

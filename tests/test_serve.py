@@ -22,10 +22,11 @@ from urllib.request import urlopen
 import pytest
 import websocket  # websocket-client, which the kubernetes client already brings
 
-from hyptui.cli import build_parser
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES
-from hyptui.screens.space_access import browser_for
-from hyptui.serve_command import app_command, is_loopback, problem_with
+from hyptui.commands.parser import build_parser
+from hyptui.commands.serve import is_loopback, problem_with
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES
+from hyptui.screens.shell.serve import app_command
+from hyptui.screens.spaces.access import browser_for
 from hyptui.sim.cluster import EmbeddedCluster
 
 WAIT_SECONDS = 30.0  # a bound on a hang (Chromium and the served app start on a loaded 2-core machine), not a target
@@ -46,7 +47,7 @@ CHROMIUM_FLAGS = (
 def test_serve_options_and_what_it_runs() -> None:
     args = build_parser().parse_args(["serve", "--port", "8123", "--", "demo", "--speed", "10"])
     assert (args.port, args.host, args.app_arguments) == (8123, None, ["--", "demo", "--speed", "10"])
-    assert app_command(["demo", "--speed", "10"]) == f"{sys.executable} -m hyptui demo --speed 10"
+    assert app_command(["demo", "--speed", "10"]) == f"{sys.executable} -m hyptui.screens demo --speed 10"
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("10.1.2.3") and not is_loopback("example.com")
 
@@ -153,7 +154,18 @@ def served(kubeconfig: Path, tmp_path: Path) -> Iterator[int]:
     port = free_port()
     environment = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "hyptui", "serve", "--port", str(port), "--", "--kubeconfig", str(kubeconfig), "-A"],
+        [
+            sys.executable,
+            "-m",
+            "hyptui.screens",
+            "serve",
+            "--port",
+            str(port),
+            "--",
+            "--kubeconfig",
+            str(kubeconfig),
+            "-A",
+        ],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

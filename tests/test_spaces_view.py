@@ -8,11 +8,15 @@ from typing import Any
 
 import pytest
 
-from hyptui.kinds import EVENTS, PODS, WORKSPACE_TEMPLATES, WORKSPACES
+from hyptui.hyperpod.kinds import EVENTS, PODS, WORKSPACE_TEMPLATES, WORKSPACES
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.spaces_seed import SEED_SPACE
-from hyptui.spaces_view import (
+from hyptui.sim.spaces.seed import SEED_SPACE
+from hyptui.store.actions import ListLoaded
+from hyptui.store.reducers import reduce_many
+from hyptui.store.selectors import related_event_rows
+from hyptui.store.state import EMPTY_STATE, AppState
+from hyptui.views.spaces import (
     connection_request,
     connection_url,
     resources_text,
@@ -22,10 +26,6 @@ from hyptui.spaces_view import (
     template_description,
     template_rows,
 )
-from hyptui.store.actions import ListLoaded
-from hyptui.store.reducers import reduce_many
-from hyptui.store.selectors import related_event_rows
-from hyptui.store.state import EMPTY_STATE, AppState
 from tests.conftest import FIXED_START
 
 MIG = {"requests": {"cpu": "1", "memory": "4Gi"}, "limits": {"nvidia.com/mig-1g.10gb": "2"}}

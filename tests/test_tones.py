@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hyptui.tones import Tone, tone_of
+from hyptui.views.tones import Tone, tone_of
 
 
 def test_suspended_and_preempted_have_their_own_tone() -> None:

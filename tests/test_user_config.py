@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from hyptui.user_config import UserConfig, config_path, load_user_config, remember_theme
+from hyptui.settings.user_config import UserConfig, config_path, load_user_config, remember_theme
 
 
 def test_missing_file_means_defaults_and_no_message(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from hyptui.atomic_file import write_atomic
 from hyptui.aws.clusters import EksCluster
+from hyptui.settings.atomic_file import write_atomic
 
 EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
 BACKUP_SUFFIX = ".hyptui-backup"

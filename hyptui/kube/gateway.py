@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from hyptui.kinds import (
+from hyptui.hyperpod.kinds import (
     CLUSTER_QUEUES,
     EVENTS,
     HYPERPOD_PYTORCH_JOBS,

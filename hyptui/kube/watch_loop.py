@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from hyptui.kinds import ResourceKind
+from hyptui.hyperpod.kinds import ResourceKind
 from hyptui.kube.api import ApiRequestError, KubeApi
 from hyptui.store.actions import Action, ListLoaded, WatchEvent, WatchStatusChanged
 from hyptui.store.state import WatchPhase, WatchStatus

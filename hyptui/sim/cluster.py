@@ -8,14 +8,14 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from hyptui.sim.aws_server import AwsServer
+from hyptui.sim.apiserver.server import ApiServer
+from hyptui.sim.apiserver.storage import ObjectStore
+from hyptui.sim.aws.server import AwsServer
 from hyptui.sim.clock import SimClock
 from hyptui.sim.controllers import build_controllers
 from hyptui.sim.kubeconfig import write_sim_kubeconfig
-from hyptui.sim.logs import LogStore
+from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.seed import seed_cluster
-from hyptui.sim.server import ApiServer
-from hyptui.sim.storage import ObjectStore
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ import random
 from datetime import datetime
 from typing import Protocol
 
-from hyptui.sim.inference_operator import InferenceOperator
-from hyptui.sim.kueue_scheduler import KueueScheduler
-from hyptui.sim.logs import LogStore
-from hyptui.sim.node_health import NodeHealthAgent
-from hyptui.sim.spaces_operator import SpacesOperator
-from hyptui.sim.storage import ObjectStore
-from hyptui.sim.training_operator import TrainingOperator
+from hyptui.sim.apiserver.storage import ObjectStore
+from hyptui.sim.inference.operator import InferenceOperator
+from hyptui.sim.kueue.scheduler import KueueScheduler
+from hyptui.sim.nodes.container_logs import LogStore
+from hyptui.sim.nodes.health_agent import NodeHealthAgent
+from hyptui.sim.spaces.operator import SpacesOperator
+from hyptui.sim.training.operator import TrainingOperator
 
 
 class Controller(Protocol):

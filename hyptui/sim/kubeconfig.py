@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from hyptui.atomic_file import write_atomic
+from hyptui.settings.atomic_file import write_atomic
 
 SIM_CONTEXT = "hyptui-sim"
 SIM_TOKEN = "hyptui-sim"

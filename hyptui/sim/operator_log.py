@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from hyptui.kinds import ResourceKind
+from hyptui.hyperpod.kinds import ResourceKind
 
 
 def controller_log_line(at: datetime, message: str, kind: ResourceKind, obj: dict, **fields: Any) -> str:

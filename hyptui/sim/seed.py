@@ -12,22 +12,11 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
 from hyptui.sim.controllers import build_controllers
-from hyptui.sim.hyperpod_nodes import hyperpod_node_name, make_node
-from hyptui.sim.logs import LogStore
-from hyptui.sim.spaces_seed import create_seed_space, create_space_templates
-from hyptui.sim.storage import ObjectStore
-from hyptui.sim.system_pods import (
-    INFERENCE_NAMESPACE,
-    SYSTEM_NAMESPACE,
-    health_agent_pod,
-    inference_operator_pod,
-    pod_suffix,
-    running_system_pod,
-)
-from hyptui.sim.task_governance import (
+from hyptui.sim.kueue.task_governance import (
     LEND_AND_BORROW,
     LOWER_PRIORITY,
     TALK_POLICY,
@@ -36,7 +25,18 @@ from hyptui.sim.task_governance import (
     TaskGovernance,
     apply_task_governance,
 )
-from hyptui.sim.training_operator import (
+from hyptui.sim.nodes.container_logs import LogStore
+from hyptui.sim.nodes.hyperpod_nodes import hyperpod_node_name, make_node
+from hyptui.sim.nodes.system_pods import (
+    INFERENCE_NAMESPACE,
+    SYSTEM_NAMESPACE,
+    health_agent_pod,
+    inference_operator_pod,
+    pod_suffix,
+    running_system_pod,
+)
+from hyptui.sim.spaces.seed import create_seed_space, create_space_templates
+from hyptui.sim.training.operator import (
     DURATION_ANNOTATION,
     FAIL_AFTER_ANNOTATION,
     FAIL_COUNT_ANNOTATION,

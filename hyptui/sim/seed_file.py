@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from hyptui.kinds import ALL_KINDS, NAMESPACES, NODES, ResourceKind
-from hyptui.sim.errors import ApiError
-from hyptui.sim.storage import ObjectStore
+from hyptui.hyperpod.kinds import ALL_KINDS, NAMESPACES, NODES, ResourceKind
+from hyptui.sim.apiserver.errors import ApiError
+from hyptui.sim.apiserver.storage import ObjectStore
 
 DEFAULT_NAMESPACE = "default"
 _KINDS_BY_TYPE: dict[tuple[str, str], ResourceKind] = {(k.api_version, k.kind): k for k in ALL_KINDS}

@@ -8,9 +8,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from hyptui.atomic_file import write_atomic
-from hyptui.kinds import ALL_KINDS, ResourceKind
-from hyptui.sim.storage import ObjectStore
+from hyptui.hyperpod.kinds import ALL_KINDS, ResourceKind
+from hyptui.settings.atomic_file import write_atomic
+from hyptui.sim.apiserver.storage import ObjectStore
 
 STATE_FILE = "cluster.json"
 STATE_FORMAT = 1

@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, cast
 
-from hyptui.age import human_duration, parse_time
-from hyptui.job_status import job_status
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS
-from hyptui.pod_status import pod_summary
+from hyptui.hyperpod.age import human_duration, parse_time
+from hyptui.hyperpod.job_status import job_status
+from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.hyperpod.pod_status import pod_summary
 from hyptui.store.state import AppState, Collection, Invocation, KubeObject, ObjectKey
 
 JOB_LABEL = "HPJob"  # the training operator labels every pod of a job with HPJob=<job name>

@@ -9,9 +9,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from hyptui.age import parse_time
 from hyptui.aws.clusters import ClusterDetail, ClusterNode, EksCluster
 from hyptui.aws.stacks import Stack, StackEvent
+from hyptui.hyperpod.age import parse_time
 
 ObjectKey = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped kinds
 
@@ -133,7 +133,7 @@ class AppState:
     collections: Mapping[str, Collection] = field(default_factory=_nothing)  # by ResourceKind.key
     watches: Mapping[str, WatchStatus] = field(default_factory=_nothing)  # by ResourceKind.key
     notice: str | None = None  # the last user-visible error or info message
-    # the session's invoke history, newest last, by endpoint row key (hyptui.endpoints_view.endpoint_key)
+    # the session's invoke history, newest last, by endpoint row key (hyptui.views.endpoints.endpoint_key)
     invocations: Mapping[str, tuple[Invocation, ...]] = field(default_factory=_nothing)
     # AWS, polled while a screen shows it (hyptui.aws.poller); it outlives kubeconfig context switches
     aws_clusters: AwsClusters | None = None  # None until the first poll answers

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hyptui.endpoints_view import endpoint_key, endpoint_row, find_endpoint
-from hyptui.fault_timeline import fault_timeline
-from hyptui.job_status import job_status
-from hyptui.kinds import (
+from hyptui.hyperpod.job_status import job_status
+from hyptui.hyperpod.kinds import (
     BY_KEY,
     HYPERPOD_PYTORCH_JOBS,
     INFERENCE_ENDPOINT_CONFIGS,
@@ -17,11 +15,13 @@ from hyptui.kinds import (
     PODS,
     WORKSPACES,
 )
-from hyptui.queues_view import workload_rows
-from hyptui.sim.hyperpod_nodes import NODE_HEALTH_LABEL
-from hyptui.spaces_view import space_pod, space_status
+from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL
 from hyptui.store.selectors import get_object, invocation_history, object_events
 from hyptui.store.state import AppState
+from hyptui.views.endpoints import endpoint_key, endpoint_row, find_endpoint
+from hyptui.views.fault_timeline import fault_timeline
+from hyptui.views.queues import workload_rows
+from hyptui.views.spaces import space_pod, space_status
 from hyptui.walkthrough.model import (
     AbsentExpect,
     EndpointExpect,

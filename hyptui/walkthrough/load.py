@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from hyptui.walkthrough.model import Walkthrough
 
-SHIPPED_PACKAGE = "hyptui.walkthroughs"
+SHIPPED_PACKAGE = "hyptui.walkthrough.shipped"
 SUFFIX = ".yaml"
 
 

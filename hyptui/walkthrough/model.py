@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hyptui.command_line import SECTIONS
-from hyptui.kinds import BY_KEY
-from hyptui.verbs import VERBS
+from hyptui.hyperpod.kinds import BY_KEY
+from hyptui.views.command_line import SECTIONS
+from hyptui.views.verbs import VERBS
 
 DEFAULT_TIMEOUT = 60.0  # simulated seconds
 
@@ -56,7 +56,7 @@ class OpenFormAction(_Strict):
 
     @model_validator(mode="after")
     def _fields(self) -> OpenFormAction:
-        from hyptui.config.registry import get_template
+        from hyptui.hyp_configs.registry import get_template
 
         try:
             spec = get_template(self.template)

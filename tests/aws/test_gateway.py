@@ -10,9 +10,9 @@ import pytest
 from hyptui.aws.failures import AwsFailure
 from hyptui.aws.gateway import AwsGateway
 from hyptui.aws.target import DEMO_REGION, AwsTarget
-from hyptui.kinds import NODES
+from hyptui.hyperpod.kinds import NODES
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.hyperpod_nodes import instance_id
+from hyptui.sim.nodes.hyperpod_nodes import instance_id
 
 LIVE = "ml-cluster-aim371"
 

@@ -10,7 +10,7 @@ import pytest
 from hyptui.aws.failures import AwsFailure
 from hyptui.aws.gateway import AwsGateway
 from hyptui.aws.governance import PolicySpec, QuotaSpec
-from hyptui.kinds import CLUSTER_QUEUES, WORKLOAD_PRIORITY_CLASSES
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES, WORKLOAD_PRIORITY_CLASSES
 from hyptui.sim.cluster import EmbeddedCluster
 
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from hyptui.aws.region import region_of_eks_arn, region_of_kube_context
-from hyptui.cli import build_parser
+from hyptui.commands.parser import build_parser
 
 ARN = "arn:aws:eks:eu-central-1:123456789012:cluster/research"
 

@@ -19,7 +19,7 @@ from hyptui.aws.runtime import (
     request_problem,
 )
 from hyptui.aws.target import AwsTarget
-from hyptui.kinds import INFERENCE_ENDPOINT_CONFIGS
+from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.sim.test_inference_operator import custom_endpoint
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hyptui.config.capacity import (
+from hyptui.hyp_configs.capacity import (
     GPU,
     INSTANCE_TYPES,
     NEURON,
@@ -13,8 +13,8 @@ from hyptui.config.capacity import (
     memory_reservation,
     submission_resources,
 )
-from hyptui.config.registry import get_template
-from hyptui.config.validation import capacity_messages, validate_values
+from hyptui.hyp_configs.registry import get_template
+from hyptui.hyp_configs.validation import capacity_messages, validate_values
 
 JOB = get_template("hyp-pytorch-job", "1.1")
 BASE = {"job_name": "j", "image": "i"}

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from kubernetes import client, config
 
-from hyptui.cli import main
+from hyptui.screens.shell.main import main
 from hyptui.sim.cluster import EmbeddedCluster
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hyp"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from hyptui.config.directories import config_directories
+from hyptui.hyp_configs.directories import config_directories
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hyp"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hyptui.config.capacity import CapacityError
-from hyptui.config.config_file import ConfigDocument, config_text, init_directory, initial_values
-from hyptui.config.render import parse_manifest, render, submission_object
-from hyptui.config.validation import hyp_messages
+from hyptui.hyp_configs.capacity import CapacityError
+from hyptui.hyp_configs.config_file import ConfigDocument, config_text, init_directory, initial_values
+from hyptui.hyp_configs.render import parse_manifest, render, submission_object
+from hyptui.hyp_configs.validation import hyp_messages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hyp"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hyptui.config.registry import EXCLUDED_FIELDS, TEMPLATES, get_template, latest_version
-from hyptui.config.validation import hyp_messages, messages_by_field
+from hyptui.hyp_configs.registry import EXCLUDED_FIELDS, TEMPLATES, get_template, latest_version
+from hyptui.hyp_configs.validation import hyp_messages, messages_by_field
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
 SPECS = [(spec.name, spec.version) for versions in TEMPLATES.values() for spec in versions.values()]

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hyptui.config.config_file import ConfigFileError, config_text, parse_config_text
-from hyptui.config.registry import TEMPLATES, TemplateSpec
-from hyptui.config.validation import validate_values
+from hyptui.hyp_configs.config_file import ConfigFileError, config_text, parse_config_text
+from hyptui.hyp_configs.registry import TEMPLATES, TemplateSpec
+from hyptui.hyp_configs.validation import validate_values
 
 SPECS = [spec for versions in TEMPLATES.values() for spec in versions.values()]
 # hyp turns any value of these into text before validating, so nothing is of the wrong kind for them

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from hyptui.kinds import NAMESPACES, NODES
+from hyptui.hyperpod.kinds import NAMESPACES, NODES
 from hyptui.kube.api import KubeApi
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
 from hyptui.kube.watch_loop import Backoff, WatchLoop
+from hyptui.sim.apiserver.server import ApiServer
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
 from hyptui.sim.kubeconfig import write_sim_kubeconfig
-from hyptui.sim.logs import LogStore
-from hyptui.sim.server import ApiServer
-from hyptui.sim.storage import ObjectStore
+from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.store.actions import ListLoaded, WatchEvent
 from hyptui.store.reducers import reduce_many
 from hyptui.store.state import EMPTY_STATE, AppState, WatchPhase
@@ -156,8 +156,8 @@ async def test_an_older_served_version_is_watched_and_converted_and_a_missing_ki
 ) -> None:
     from dataclasses import replace
 
-    from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, ServedVersion
-    from hyptui.kueue_versions import cluster_queue_to_v1beta1, cluster_queue_to_v1beta2
+    from hyptui.hyperpod.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, ServedVersion
+    from hyptui.hyperpod.kueue_versions import cluster_queue_to_v1beta1, cluster_queue_to_v1beta2
 
     object_store.create(CLUSTER_QUEUES, {"metadata": {"name": "team-a"}, "spec": {"cohortName": "shared-pool"}})
     server = ApiServer(object_store, LogStore())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hyptui.cli import build_parser, main
+from hyptui.commands.parser import build_parser
+from hyptui.screens.shell.main import main
 
 
 def test_replay_names_the_bad_line_and_exits_2(tmp_path: Path, capsys) -> None:

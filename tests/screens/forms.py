@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Collapsible
 
-from hyptui.screens.config_form import ConfigFormScreen
+from hyptui.screens.configs.form import ConfigFormScreen
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import settle, type_text, wait_until, widget_text
 

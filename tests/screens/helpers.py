@@ -15,12 +15,12 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from hyptui.aws.target import AwsTarget
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.kube.target import KubeTarget
 from hyptui.recording.recorder import open_recorder
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.command_bar import CommandBar
-from hyptui.screens.resource_table import ResourceTable
+from hyptui.screens.shell.app import HyptuiApp
+from hyptui.screens.shell.command_bar import CommandBar
+from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.store.state import WatchPhase
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS
 from hyptui.recording.recorder import Recorder
 from hyptui.recording.recording_file import Recording, read_recording
 from hyptui.sim.clock import SimClock

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from hyptui.screens.cluster_detail import ClusterDetailScreen
-from hyptui.screens.resource_table import ResourceTable
+from hyptui.screens.clusters.detail import ClusterDetailScreen
+from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens import test_clusters_screen as clusters_screen
 from tests.screens.helpers import freeze_cursors, wait_until, widget_text

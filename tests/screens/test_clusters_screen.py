@@ -18,20 +18,20 @@ from textual.widgets import SelectionList, TextArea
 from hyptui.aws.gateway import AwsGateway
 from hyptui.aws.stacks import Stack, StackEvent
 from hyptui.aws.target import DEMO_REGION, AwsTarget
-from hyptui.clusters_view import stack_view
-from hyptui.kinds import NODES
+from hyptui.hyperpod.kinds import NODES
 from hyptui.kube.target import KubeTarget
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.cluster_detail import ClusterDetailScreen
-from hyptui.screens.clusters import ClustersScreen
-from hyptui.screens.config_form import ConfigFormScreen
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.resource_table import ResourceTable
-from hyptui.screens.stack_progress import DeleteStackModal, StackProgressScreen
-from hyptui.screens.static_table import StaticTable
+from hyptui.screens.clusters.detail import ClusterDetailScreen
+from hyptui.screens.clusters.list import ClustersScreen
+from hyptui.screens.clusters.stack_progress import DeleteStackModal, StackProgressScreen
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.shell.app import HyptuiApp
+from hyptui.screens.widgets.resource_table import ResourceTable
+from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT, instance_id
+from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT, instance_id
 from hyptui.store.state import StackProgress
+from hyptui.views.clusters import stack_view
 from tests.aws.conftest import AWS_VARIABLES
 from tests.screens.forms import tab_to
 from tests.screens.helpers import (

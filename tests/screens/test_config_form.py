@@ -11,15 +11,15 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Switch, TextArea
 
-from hyptui.config.cluster_choices import cluster_choices
-from hyptui.config.config_file import ConfigDocument, init_directory
-from hyptui.config.registry import get_template
-from hyptui.config.submit import prepare
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
-from hyptui.screens.config_form import ConfigFormScreen
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.field_input import FieldRow, field_kind, parse_value, value_text
-from hyptui.screens.jobs import JobsScreen
+from hyptui.hyp_configs.cluster_choices import cluster_choices
+from hyptui.hyp_configs.config_file import ConfigDocument, init_directory
+from hyptui.hyp_configs.registry import get_template
+from hyptui.hyp_configs.submit import prepare
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.shell.confirm import ConfirmModal
+from hyptui.screens.widgets.field_input import FieldRow, field_kind, parse_value, value_text
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.forms import form, message_text, open_form, pick, tab_to
 from tests.screens.helpers import (

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from hyptui.screens.config_form import ConfigFormScreen
-from hyptui.screens.configs import ConfigsScreen
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.configs.list import ConfigsScreen
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until, widget_text
 

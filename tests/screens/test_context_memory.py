@@ -7,12 +7,12 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from hyptui.context_memory import ContextMemory, load_memory, save_memory
-from hyptui.kinds import NODES
+from hyptui.hyperpod.kinds import NODES
 from hyptui.kube.target import KubeTarget
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.nodes import NodesScreen
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.nodes.list import NodesScreen
+from hyptui.screens.shell.app import HyptuiApp
+from hyptui.settings.context_memory import ContextMemory, load_memory, save_memory
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import all_live, table_keys, wait_until
 

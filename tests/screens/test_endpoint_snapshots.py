@@ -8,9 +8,9 @@ from itertools import count
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from hyptui.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS
-from hyptui.screens.endpoint_detail import EndpointDetailScreen
-from hyptui.screens.invoke_panel import InvokePanel
+from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS
+from hyptui.screens.endpoints.detail import EndpointDetailScreen
+from hyptui.screens.endpoints.invoke import InvokePanel
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import freeze_cursors, table_keys, wait_until, widget_text
 from tests.screens.test_endpoints_screen import NS, key_of, open_endpoints, shows

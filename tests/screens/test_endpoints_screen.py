@@ -11,15 +11,15 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from hyptui.config.config_file import ConfigDocument
-from hyptui.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.config_form import ConfigFormScreen
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.endpoint_detail import EndpointDetailScreen
-from hyptui.screens.endpoints import EndpointsScreen
-from hyptui.screens.invoke_panel import InvokePanel
-from hyptui.screens.pod_log import PodLogScreen
+from hyptui.hyp_configs.config_file import ConfigDocument
+from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.endpoints.detail import EndpointDetailScreen
+from hyptui.screens.endpoints.invoke import InvokePanel
+from hyptui.screens.endpoints.list import EndpointsScreen
+from hyptui.screens.jobs.pod_log import PodLogScreen
+from hyptui.screens.shell.app import HyptuiApp
+from hyptui.screens.shell.confirm import ConfirmModal
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.forms import choose, focus_field, form
 from tests.screens.helpers import cell, make_app, settle, table_keys, type_text, wait_until, widget_text

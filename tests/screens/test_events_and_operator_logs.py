@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hyptui.kinds import EVENTS
-from hyptui.screens.events import EventsScreen
-from hyptui.screens.job_detail import JobDetailScreen
-from hyptui.screens.pod_log import PodLogScreen
-from hyptui.screens.resource_table import ResourceTable
+from hyptui.hyperpod.kinds import EVENTS
+from hyptui.screens.events.list import EventsScreen
+from hyptui.screens.jobs.detail import JobDetailScreen
+from hyptui.screens.jobs.pod_log import PodLogScreen
+from hyptui.screens.widgets.resource_table import ResourceTable
 from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.job_detail import JobDetailScreen
-from hyptui.screens.nodes import NodesScreen
-from hyptui.screens.pod_log import PodLogScreen
-from hyptui.screens.resource_table import ResourceTable
-from hyptui.screens.static_table import StaticTable
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.screens.jobs.detail import JobDetailScreen
+from hyptui.screens.jobs.pod_log import PodLogScreen
+from hyptui.screens.nodes.list import NodesScreen
+from hyptui.screens.shell.confirm import ConfirmModal
+from hyptui.screens.widgets.resource_table import ResourceTable
+from hyptui.screens.widgets.static_table import StaticTable
 from tests.job_manifests import pytorch_job
 from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until
 

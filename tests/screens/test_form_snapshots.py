@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from hyptui.screens.clusters import ClustersScreen
-from hyptui.screens.config_form import ConfigFormScreen
-from hyptui.screens.endpoints import EndpointsScreen
+from hyptui.screens.clusters.list import ClustersScreen
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.endpoints.list import EndpointsScreen
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.forms import message_text, open_form
 from tests.screens.helpers import freeze_cursors, settle, wait_until

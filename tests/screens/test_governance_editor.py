@@ -8,11 +8,11 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
-from hyptui.kinds import CLUSTER_QUEUES, WORKLOAD_PRIORITY_CLASSES
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.governance_editor import GovernanceEditorScreen
-from hyptui.screens.queues import QueuesScreen
-from hyptui.screens.static_table import StaticTable
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES, WORKLOAD_PRIORITY_CLASSES
+from hyptui.screens.queues.governance_editor import GovernanceEditorScreen
+from hyptui.screens.queues.list import QueuesScreen
+from hyptui.screens.shell.confirm import ConfirmModal
+from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import make_app, settle, wait_until
 

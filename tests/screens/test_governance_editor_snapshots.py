@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from hyptui.screens.confirm import ConfirmModal
+from hyptui.screens.shell.confirm import ConfirmModal
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import freeze_cursors, wait_until
 from tests.screens.test_governance_editor import count_input, open_editor, retype

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from hyptui.job_status import job_status
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.queues import QueuesScreen
-from hyptui.screens.resource_table import ResourceTable
-from hyptui.screens.static_table import StaticTable
+from hyptui.hyperpod.job_status import job_status
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.queues.list import QueuesScreen
+from hyptui.screens.widgets.resource_table import ResourceTable
+from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START
 from tests.governance_cluster import governance_demo_cluster

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
-from hyptui.screens.help import HelpScreen
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.log_view import LogLine, LogView
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.shell.help import HelpScreen
+from hyptui.screens.widgets.log_view import LogLine, LogView
 from tests.screens.helpers import make_app, settle, wait_until, widget_text
 
 

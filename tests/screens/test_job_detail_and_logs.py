@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, PODS
-from hyptui.screens.job_detail import JobDetailScreen
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.log_view import LogView
-from hyptui.screens.pod_log import TAIL_LINES, PodLogScreen
-from hyptui.screens.resource_table import ResourceTable
-from hyptui.screens.static_table import StaticTable
-from hyptui.screens.yaml_view import YamlScreen
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, PODS
+from hyptui.screens.jobs.detail import JobDetailScreen
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.jobs.pod_log import TAIL_LINES, PodLogScreen
+from hyptui.screens.shell.yaml_view import YamlScreen
+from hyptui.screens.widgets.log_view import LogView
+from hyptui.screens.widgets.resource_table import ResourceTable
+from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import make_app, settle, table_keys, wait_until, widget_text
 

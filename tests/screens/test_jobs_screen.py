@@ -7,11 +7,11 @@ from pathlib import Path
 
 from kubernetes import client
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.resource_table import ResourceTable
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.widgets.resource_table import ResourceTable
+from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.errors import ApiError
 from tests.job_manifests import cpu_job
 from tests.screens.helpers import (
     cell,

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import yaml
 
-from hyptui.kinds import NODES, PODS
-from hyptui.screens.command_bar import CommandBar
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.job_detail import JobDetailScreen
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.nodes import NodesScreen
-from hyptui.screens.resource_table import ResourceTable
+from hyptui.hyperpod.kinds import NODES, PODS
+from hyptui.screens.jobs.detail import JobDetailScreen
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.nodes.list import NodesScreen
+from hyptui.screens.shell.command_bar import CommandBar
+from hyptui.screens.shell.confirm import ConfirmModal
+from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import (
     app_with_config,
@@ -107,7 +107,7 @@ async def test_copy_puts_the_selected_name_on_the_clipboard(frozen_cluster, kube
 
 
 async def test_the_palette_runs_a_verb_by_name(frozen_cluster, kubeconfig: Path) -> None:
-    from hyptui.screens.yaml_view import YamlScreen
+    from hyptui.screens.shell.yaml_view import YamlScreen
 
     app = make_app(frozen_cluster, kubeconfig)
     async with app.run_test(size=(140, 40)) as pilot:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.object_editor import ObjectEditorScreen
-from hyptui.screens.yaml_view import YamlScreen
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.shell.confirm import ConfirmModal
+from hyptui.screens.shell.object_editor import ObjectEditorScreen
+from hyptui.screens.shell.yaml_view import YamlScreen
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import make_app, settle, wait_until, widget_text
 

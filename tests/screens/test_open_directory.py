@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from hyptui.aws.target import AwsTarget
-from hyptui.cli import main
-from hyptui.config.config_file import ConfigDocument
+from hyptui.hyp_configs.config_file import ConfigDocument
 from hyptui.kube.target import KubeTarget
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.config_form import ConfigFormScreen
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.shell.app import HyptuiApp
+from hyptui.screens.shell.main import main
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import wait_until
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hyptui.kinds import PODS
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.pod_log import PodLogScreen
-from hyptui.screens.pods import PodsScreen
+from hyptui.hyperpod.kinds import PODS
+from hyptui.screens.jobs.pod_log import PodLogScreen
+from hyptui.screens.jobs.pods import PodsScreen
+from hyptui.screens.shell.confirm import ConfirmModal
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import cell, command, make_app, settle, table_keys, wait_until
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NODES
-from hyptui.screens.job_detail import JobDetailScreen
-from hyptui.screens.nodes import NodesScreen
-from hyptui.screens.problems import ProblemsScreen
-from hyptui.screens.resource_table import ResourceTable
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES
+from hyptui.screens.jobs.detail import JobDetailScreen
+from hyptui.screens.nodes.list import NodesScreen
+from hyptui.screens.problems.list import ProblemsScreen
+from hyptui.screens.widgets.resource_table import ResourceTable
 from tests.job_manifests import unschedulable_job
 from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until
 

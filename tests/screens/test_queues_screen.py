@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hyptui.screens.job_detail import JobDetailScreen
-from hyptui.screens.queues import QueuesScreen
-from hyptui.screens.resource_table import ResourceTable
-from hyptui.screens.static_table import StaticTable
+from hyptui.screens.jobs.detail import JobDetailScreen
+from hyptui.screens.queues.list import QueuesScreen
+from hyptui.screens.widgets.resource_table import ResourceTable
+from hyptui.screens.widgets.static_table import StaticTable
 from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until, widget_text
 
 WAITING = "hyperpod-ns-team-b/hyperpodpytorchjob-llama3-3-70b-lora-"

@@ -11,11 +11,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.job_detail import JobDetailScreen
-from hyptui.screens.jobs import JobsScreen
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.screens.jobs.detail import JobDetailScreen
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.shell.app import HyptuiApp
+from hyptui.screens.shell.confirm import ConfirmModal
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import app_with_config, cluster_job_keys, make_app, settle, wait_until
 

@@ -9,10 +9,10 @@ from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
 from hyptui.recording.player import ReplayStore
-from hyptui.screens.nodes import NodesScreen
-from hyptui.screens.replay_app import ReplayApp
-from hyptui.screens.replay_bar import ReplayBar
-from hyptui.screens.seek_prompt import SeekPrompt
+from hyptui.screens.nodes.list import NodesScreen
+from hyptui.screens.replay.app import ReplayApp
+from hyptui.screens.replay.bar import ReplayBar
+from hyptui.screens.replay.seek_prompt import SeekPrompt
 from hyptui.store.actions import Notice
 from hyptui.store.reducers import reduce_many
 from hyptui.store.state import EMPTY_STATE

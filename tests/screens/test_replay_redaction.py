@@ -10,12 +10,12 @@ import pytest
 import yaml
 
 from hyptui.aws.target import DEMO_REGION, AwsTarget
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
 from hyptui.kube.target import KubeTarget
 from hyptui.recording.recorder import open_recorder
 from hyptui.recording.recording_file import read_recording
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.clusters import ClustersScreen
+from hyptui.screens.clusters.list import ClustersScreen
+from hyptui.screens.shell.app import HyptuiApp
 from hyptui.store.actions import AwsClustersLoaded, ListLoaded, WatchEvent
 from tests.job_manifests import cpu_job
 from tests.screens.helpers import settle, table_keys, wait_until

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from hyptui.screens.replay_app import ReplayApp
-from hyptui.screens.seek_prompt import SeekPrompt
+from hyptui.screens.replay.app import ReplayApp
+from hyptui.screens.replay.seek_prompt import SeekPrompt
 from tests.screens.helpers import table_keys, wait_until
 from tests.screens.replay_sessions import JOB_KEY, recorded_session
 

@@ -13,19 +13,19 @@ import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
-from hyptui.kinds import EVENTS, PODS
-from hyptui.screens.command_bar import CommandBar
-from hyptui.screens.configs import ConfigsScreen
-from hyptui.screens.events import EventsScreen
-from hyptui.screens.help import HelpScreen
-from hyptui.screens.job_detail import JobDetailScreen
-from hyptui.screens.nodes import NodesScreen
-from hyptui.screens.pod_log import PodLogScreen
-from hyptui.screens.pods import PodsScreen
-from hyptui.screens.problems import ProblemsScreen
-from hyptui.screens.queues import QueuesScreen
-from hyptui.screens.resource_table import ResourceTable
-from hyptui.screens.static_table import StaticTable
+from hyptui.hyperpod.kinds import EVENTS, PODS
+from hyptui.screens.configs.list import ConfigsScreen
+from hyptui.screens.events.list import EventsScreen
+from hyptui.screens.jobs.detail import JobDetailScreen
+from hyptui.screens.jobs.pod_log import PodLogScreen
+from hyptui.screens.jobs.pods import PodsScreen
+from hyptui.screens.nodes.list import NodesScreen
+from hyptui.screens.problems.list import ProblemsScreen
+from hyptui.screens.queues.list import QueuesScreen
+from hyptui.screens.shell.command_bar import CommandBar
+from hyptui.screens.shell.help import HelpScreen
+from hyptui.screens.widgets.resource_table import ResourceTable
+from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.conftest import FIXED_START, REPO
 from tests.screens.helpers import freeze_cursors, settle, table_keys, wait_until

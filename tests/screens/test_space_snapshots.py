@@ -6,10 +6,10 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from hyptui.kinds import WORKSPACES
-from hyptui.screens.config_form import ConfigFormScreen
-from hyptui.screens.space_detail import SpaceDetailScreen
-from hyptui.screens.space_templates import SpaceTemplatesScreen
+from hyptui.hyperpod.kinds import WORKSPACES
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.spaces.detail import SpaceDetailScreen
+from hyptui.screens.spaces.templates import SpaceTemplatesScreen
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.screens.helpers import cell, freeze_cursors, table_keys, wait_until, widget_text
 from tests.screens.test_spaces_screen import BIG_GPU, open_spaces, select

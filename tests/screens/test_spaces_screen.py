@@ -13,18 +13,18 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from hyptui.kinds import PODS, WORKSPACE_CONNECTIONS, WORKSPACES
-from hyptui.screens.confirm import ConfirmModal
-from hyptui.screens.pod_log import PodLogScreen
-from hyptui.screens.space_access import AccessModal
-from hyptui.screens.space_detail import SpaceDetailScreen
-from hyptui.screens.space_templates import SpaceTemplatesScreen
-from hyptui.screens.spaces import SpacesScreen
-from hyptui.screens.static_table import StaticTable
-from hyptui.screens.yaml_view import YamlScreen
+from hyptui.hyperpod.kinds import PODS, WORKSPACE_CONNECTIONS, WORKSPACES
+from hyptui.screens.jobs.pod_log import PodLogScreen
+from hyptui.screens.shell.confirm import ConfirmModal
+from hyptui.screens.shell.yaml_view import YamlScreen
+from hyptui.screens.spaces.access import AccessModal
+from hyptui.screens.spaces.detail import SpaceDetailScreen
+from hyptui.screens.spaces.list import SpacesScreen
+from hyptui.screens.spaces.templates import SpaceTemplatesScreen
+from hyptui.screens.widgets.static_table import StaticTable
+from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.errors import ApiError
-from hyptui.sim.spaces_seed import SEED_SPACE, SEED_SPACE_NAMESPACE
+from hyptui.sim.spaces.seed import SEED_SPACE, SEED_SPACE_NAMESPACE
 from tests.screens.forms import form, pick, tab_to
 from tests.screens.helpers import cell, make_app, settle, table_keys, type_text, wait_until, widget_text
 
@@ -201,7 +201,7 @@ async def test_create_access_stop_start_and_delete_a_space(
 
 
 def form_open(pilot: Pilot) -> bool:
-    from hyptui.screens.config_form import ConfigFormScreen
+    from hyptui.screens.configs.form import ConfigFormScreen
 
     return isinstance(pilot.app.screen, ConfigFormScreen) and pilot.app.screen.spec.name == "hyp-space"
 

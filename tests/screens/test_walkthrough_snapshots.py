@@ -9,8 +9,8 @@ from textual.pilot import Pilot
 
 from hyptui.aws.target import AwsTarget
 from hyptui.kube.target import KubeTarget
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.jobs import JobsScreen
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.shell.app import HyptuiApp
 from hyptui.walkthrough.progress import Phase
 from hyptui.walkthrough.stage import WalkthroughStage
 from tests.screens.helpers import settle, wait_until, widget_text

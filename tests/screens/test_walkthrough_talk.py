@@ -13,20 +13,20 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from hyptui.aws.target import AwsTarget
-from hyptui.job_status import job_status
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, NODES, PODS, WORKSPACES
+from hyptui.hyperpod.job_status import job_status
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, NODES, PODS, WORKSPACES
 from hyptui.kube.target import KubeTarget
-from hyptui.screens.app import HyptuiApp
-from hyptui.screens.config_form import ConfigFormScreen
-from hyptui.screens.invoke_panel import InvokePanel
-from hyptui.screens.jobs import JobsScreen
-from hyptui.screens.queues import QueuesScreen
-from hyptui.screens.space_access import AccessModal
-from hyptui.screens.spaces import SpacesScreen
-from hyptui.screens.stack_progress import StackProgressScreen
-from hyptui.screens.walkthrough_panel import WalkthroughPanel
+from hyptui.screens.clusters.stack_progress import StackProgressScreen
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.endpoints.invoke import InvokePanel
+from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.queues.list import QueuesScreen
+from hyptui.screens.shell.app import HyptuiApp
+from hyptui.screens.spaces.access import AccessModal
+from hyptui.screens.spaces.list import SpacesScreen
+from hyptui.screens.walkthrough.panel import WalkthroughPanel
+from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.errors import ApiError
 from hyptui.walkthrough.load import load_walkthrough
 from hyptui.walkthrough.progress import Phase
 from hyptui.walkthrough.stage import WalkthroughStage

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from hyptui.sim.apiserver.server import ApiServer
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
-from hyptui.sim.logs import LogStore
-from hyptui.sim.server import ApiServer
-from hyptui.sim.storage import ObjectStore
+from hyptui.sim.nodes.container_logs import LogStore
 
 SIM_START = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, PODS
+from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, PODS
 from hyptui.sim.clock import rfc3339
 
 from .conftest import SIM_START, RunningApiServer

@@ -7,9 +7,9 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from hyptui.kinds import NODES
+from hyptui.hyperpod.kinds import NODES
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT, instance_id
+from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT, instance_id
 
 from .aws_clients import aws_client
 

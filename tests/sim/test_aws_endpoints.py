@@ -8,10 +8,10 @@ import pytest
 from hyptui.aws.failures import AwsFailure
 from hyptui.aws.gateway import AwsGateway
 from hyptui.aws.target import AwsTarget
-from hyptui.kinds import INFERENCE_ENDPOINT_CONFIGS, NODES, PODS
+from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, NODES, PODS
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
+from hyptui.sim.nodes.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
 
 from .test_inference_operator import NS, START, add_inference_nodes, custom_endpoint
 

@@ -7,9 +7,9 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from hyptui.kinds import CLUSTER_QUEUES, LOCAL_QUEUES, NAMESPACES, WORKLOAD_PRIORITY_CLASSES
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES, LOCAL_QUEUES, NAMESPACES, WORKLOAD_PRIORITY_CLASSES
+from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.errors import ApiError
 
 from .aws_clients import aws_client
 

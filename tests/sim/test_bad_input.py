@@ -12,8 +12,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, PODS
-from hyptui.sim.protobuf_body import PROTOBUF
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, PODS
+from hyptui.sim.apiserver.protobuf_body import PROTOBUF
 
 from .conftest import RunningApiServer
 from .test_http_api import job_body, pod_body, raw

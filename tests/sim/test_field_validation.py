@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from hyptui.kinds import CLUSTER_QUEUES, NAMESPACES, PODS, WORKLOAD_PRIORITY_CLASSES
-from hyptui.sim import openapi
-from hyptui.sim.crds import custom_resource_definitions
-from hyptui.sim.errors import ApiError
-from hyptui.sim.field_validation import FieldValidation, check_apply_patch
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES, NAMESPACES, PODS, WORKLOAD_PRIORITY_CLASSES
+from hyptui.sim.apiserver import openapi
+from hyptui.sim.apiserver.crds import custom_resource_definitions
+from hyptui.sim.apiserver.errors import ApiError
+from hyptui.sim.apiserver.field_validation import FieldValidation, check_apply_patch
 from hyptui.sim.kubeconfig import write_sim_kubeconfig
 
 from .conftest import RunningApiServer

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, PODS, WORKLOADS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, PODS, WORKLOADS
+from hyptui.sim.apiserver.storage import FOREGROUND_FINALIZER, ObjectStore
 from hyptui.sim.kubeconfig import write_sim_kubeconfig
-from hyptui.sim.storage import FOREGROUND_FINALIZER, ObjectStore
 
 from .conftest import RunningApiServer
 from .test_kubectl import kubectl_command, succeeded

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from hyptui.job_status import job_status
-from hyptui.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, PODS, WORKLOAD_PRIORITY_CLASSES
+from hyptui.hyperpod.job_status import job_status
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES, HYPERPOD_PYTORCH_JOBS, PODS, WORKLOAD_PRIORITY_CLASSES
 from hyptui.sim.cluster import EmbeddedCluster
 from tests.governance_cluster import governance_demo_cluster
 

@@ -16,9 +16,9 @@ from kubernetes import client, watch
 from kubernetes.client.rest import ApiException
 from kubernetes.dynamic import DynamicClient
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
-from hyptui.sim.discovery import AGGREGATED_CONTENT_TYPE
-from hyptui.sim.server import ApiServer
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.sim.apiserver.discovery import AGGREGATED_CONTENT_TYPE
+from hyptui.sim.apiserver.server import ApiServer
 
 from .conftest import SIM_START, RunningApiServer
 
@@ -181,9 +181,9 @@ def test_keep_alive_survives_errors_and_streams(cluster: RunningApiServer) -> No
 
 
 def test_only_loopback_addresses_are_served() -> None:
+    from hyptui.sim.apiserver.storage import ObjectStore
     from hyptui.sim.clock import SimClock
-    from hyptui.sim.logs import LogStore
-    from hyptui.sim.storage import ObjectStore
+    from hyptui.sim.nodes.container_logs import LogStore
 
     with pytest.raises(ValueError, match="loopback"):
         ApiServer(ObjectStore(SimClock(start=SIM_START, speed=0)), LogStore(), host="0.0.0.0")
@@ -420,7 +420,7 @@ def test_raw_watch_stream_with_bookmarks_and_selector(cluster: RunningApiServer)
 
 
 def test_stop_ends_open_streams(cluster: RunningApiServer) -> None:
-    from hyptui.sim.logs import LogStore
+    from hyptui.sim.nodes.container_logs import LogStore
 
     server = ApiServer(cluster.store, LogStore())
     server.start()

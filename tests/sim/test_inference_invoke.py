@@ -15,11 +15,11 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from kubernetes import client, config
 
-from hyptui.cli import main
-from hyptui.kinds import INFERENCE_ENDPOINT_CONFIGS, NODES, PODS
+from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, NODES, PODS
+from hyptui.screens.shell.main import main
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
+from hyptui.sim.nodes.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
 
 from .test_inference_operator import NS, START, add_inference_nodes, custom_endpoint
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hyptui.kinds import (
+from hyptui.hyperpod.kinds import (
     EVENTS,
     INFERENCE_ENDPOINT_CONFIGS,
     JUMPSTART_MODELS,
@@ -19,13 +19,13 @@ from hyptui.kinds import (
     SAGEMAKER_ENDPOINT_REGISTRATIONS,
     ResourceKind,
 )
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
-from hyptui.sim.hyperpod_nodes import make_node
-from hyptui.sim.inference_endpoints import LOAD_ANNOTATION
-from hyptui.sim.inference_operator import InferenceOperator
-from hyptui.sim.logs import LogStore
-from hyptui.sim.storage import ObjectStore
-from hyptui.sim.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
+from hyptui.sim.inference.endpoints import LOAD_ANNOTATION
+from hyptui.sim.inference.operator import InferenceOperator
+from hyptui.sim.nodes.container_logs import LogStore
+from hyptui.sim.nodes.hyperpod_nodes import make_node
+from hyptui.sim.nodes.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
 
 START = datetime(2025, 6, 5, 12, 0, tzinfo=UTC)
 NS = "default"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
 
 from .conftest import SIM_START, RunningApiServer
 

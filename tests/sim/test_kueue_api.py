@@ -12,10 +12,10 @@ import pytest
 import yaml
 from kubernetes import client
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, LOCAL_QUEUES, WORKLOADS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, LOCAL_QUEUES, WORKLOADS
 from hyptui.sim.clock import SimClock
-from hyptui.sim.kueue_scheduler import KueueScheduler
-from hyptui.sim.task_governance import TALK_GOVERNANCE, apply_task_governance
+from hyptui.sim.kueue.scheduler import KueueScheduler
+from hyptui.sim.kueue.task_governance import TALK_GOVERNANCE, apply_task_governance
 
 from .conftest import RunningApiServer
 from .test_http_api import AGGREGATED_ACCEPT, raw

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hyptui.kinds import (
+from hyptui.hyperpod.kinds import (
     CLUSTER_QUEUES,
     EVENTS,
     HYPERPOD_PYTORCH_JOBS,
@@ -19,10 +19,10 @@ from hyptui.kinds import (
     WORKLOAD_PRIORITY_CLASSES,
     WORKLOADS,
 )
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
-from hyptui.sim.kueue_scheduler import KueueScheduler
-from hyptui.sim.kueue_workloads import workload_name
-from hyptui.sim.storage import ObjectStore
+from hyptui.sim.kueue.scheduler import KueueScheduler
+from hyptui.sim.kueue.workloads import workload_name
 
 START = datetime(2026, 3, 1, 9, tzinfo=UTC)
 FLAVOR = "ml.g5.12xlarge"

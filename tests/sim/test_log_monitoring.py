@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hyptui.sim.log_monitoring import first_verdict, parse_rules
+from hyptui.sim.training.log_monitoring import first_verdict, parse_rules
 
 START = datetime(2025, 6, 5, 12, 0, tzinfo=UTC)
 

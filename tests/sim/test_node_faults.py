@@ -9,19 +9,19 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.logs import LogStore
-from hyptui.sim.node_health import (
+from hyptui.sim.nodes.container_logs import LogStore
+from hyptui.sim.nodes.health_agent import (
     DEEP_HEALTH_CHECK_SECONDS,
     NOT_READY_AFTER_SECONDS,
     REBOOT_SECONDS,
     REPLACEMENT_SECONDS,
     NodeHealthAgent,
 )
-from hyptui.sim.storage import ObjectStore
-from hyptui.sim.training_operator import QUIET_LOG_ANNOTATION, TrainingOperator
+from hyptui.sim.training.operator import QUIET_LOG_ANNOTATION, TrainingOperator
 from tests.sim.test_training_operator import CONTAINER, NS, START, create_gpu_nodes, hyp_status, pytorch_job
 
 HEALTH = "sagemaker.amazonaws.com/node-health-status"

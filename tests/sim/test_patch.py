@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from hyptui.sim.errors import ApiError
-from hyptui.sim.patch import json_patch, merge_patch, strategic_merge_patch
+from hyptui.sim.apiserver.errors import ApiError
+from hyptui.sim.apiserver.patch import json_patch, merge_patch, strategic_merge_patch
 
 # The examples from RFC 7386, appendix A.
 RFC7386_CASES: list[tuple[Any, Any, Any]] = [

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from hyptui.sim.hyperpod_nodes import NODE_HEALTH_LABEL, hyperpod_node_name, make_node
-from hyptui.sim.pod_placement import cpu_millis, memory_bytes, parse_quantity, place_pod, pod_requests
+from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, hyperpod_node_name, make_node
+from hyptui.sim.nodes.placement import cpu_millis, memory_bytes, parse_quantity, place_pod, pod_requests
 
 CREATED = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hyptui.kinds import NAMESPACES, NODES, PODS
+from hyptui.hyperpod.kinds import NAMESPACES, NODES, PODS
+from hyptui.sim.apiserver.protobuf_body import decode_protobuf_object
 from hyptui.sim.kubeconfig import write_sim_kubeconfig
-from hyptui.sim.protobuf_body import decode_protobuf_object
 
 from .conftest import RunningApiServer
 from .test_http_api import pod_body, raw

@@ -7,12 +7,12 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from hyptui.kinds import CLUSTER_QUEUES, EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS, WORKLOADS
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES, EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS, WORKLOADS
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
-from hyptui.sim.logs import LogStore
+from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.seed import CLUSTER_NAME, seed_cluster
-from hyptui.sim.storage import ObjectStore
-from hyptui.sim.training_operator import TrainingOperator
+from hyptui.sim.training.operator import TrainingOperator
 
 START = datetime(2025, 12, 2, 17, 30, tzinfo=UTC)
 TEAM_A, TEAM_B = "hyperpod-ns-team-a", "hyperpod-ns-team-b"

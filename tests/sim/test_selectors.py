@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS
-from hyptui.sim.errors import ApiError
-from hyptui.sim.selectors import FieldSelector, field_value, parse_label_selector
+from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.sim.apiserver.errors import ApiError
+from hyptui.sim.apiserver.selectors import FieldSelector, field_value, parse_label_selector
 
 
 @pytest.mark.parametrize("selector", ["app in trainer", "=x", "app=(x)", "a,", "team in (ml", "a b", "!", "n>x"])

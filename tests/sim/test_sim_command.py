@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hyptui.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
 from hyptui.sim.seed_file import SeedFileError, seed_from_file
 from hyptui.sim.state_dir import StateError, load_state, save_state, set_aside, state_file
-from hyptui.sim.storage import ObjectStore
 
 from .conftest import SIM_START
 
@@ -145,7 +145,7 @@ def test_a_corrupted_state_file_is_refused_whole(tmp_path: Path, content: str) -
 
 
 def start_sim(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "hyptui", "sim", "--kubeconfig", str(tmp_path / "kubeconfig"), *args]
+    command = [sys.executable, "-m", "hyptui.screens", "sim", "--kubeconfig", str(tmp_path / "kubeconfig"), *args]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -204,7 +204,7 @@ def test_sim_refuses_a_bad_seed(tmp_path: Path) -> None:
     seed = tmp_path / "seed.yaml"
     seed.write_text(BAD_SEED)
     result = subprocess.run(
-        [sys.executable, "-m", "hyptui", "sim", "--seed", str(seed), "--kubeconfig", str(tmp_path / "kc")],
+        [sys.executable, "-m", "hyptui.screens", "sim", "--seed", str(seed), "--kubeconfig", str(tmp_path / "kc")],
         capture_output=True,
         text=True,
         timeout=60,

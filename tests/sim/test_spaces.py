@@ -17,17 +17,17 @@ import yaml
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-from hyptui.kinds import EVENTS, NAMESPACES, NODES, PODS, WORKSPACE_CONNECTIONS, WORKSPACES
+from hyptui.hyperpod.kinds import EVENTS, NAMESPACES, NODES, PODS, WORKSPACE_CONNECTIONS, WORKSPACES
+from hyptui.sim.apiserver.errors import ApiError
+from hyptui.sim.apiserver.server import ApiServer
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock, rfc3339
-from hyptui.sim.errors import ApiError
-from hyptui.sim.hyperpod_nodes import make_node
-from hyptui.sim.logs import LogStore
-from hyptui.sim.server import ApiServer
-from hyptui.sim.spaces_connections import EKS_CLUSTER_ARN, WEB_UI_DOMAIN, namespace_label
-from hyptui.sim.spaces_operator import LAST_ACTIVITY_ANNOTATION, SpacesOperator
-from hyptui.sim.spaces_seed import CODE_EDITOR_TEMPLATE, DISTRIBUTION_CPU_IMAGE, create_space_templates
-from hyptui.sim.spaces_webhook import CREATED_BY_ANNOTATION, SIMULATED_CALLER
-from hyptui.sim.storage import ObjectStore
+from hyptui.sim.nodes.container_logs import LogStore
+from hyptui.sim.nodes.hyperpod_nodes import make_node
+from hyptui.sim.spaces.connections import EKS_CLUSTER_ARN, WEB_UI_DOMAIN, namespace_label
+from hyptui.sim.spaces.operator import LAST_ACTIVITY_ANNOTATION, SpacesOperator
+from hyptui.sim.spaces.seed import CODE_EDITOR_TEMPLATE, DISTRIBUTION_CPU_IMAGE, create_space_templates
+from hyptui.sim.spaces.webhook import CREATED_BY_ANNOTATION, SIMULATED_CALLER
 
 from .conftest import SIM_START
 

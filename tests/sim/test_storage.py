@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS, ResourceKind
+from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS, ResourceKind
+from hyptui.sim.apiserver.errors import ApiError
+from hyptui.sim.apiserver.storage import FIRST_RESOURCE_VERSION, ObjectStore, Watcher
 from hyptui.sim.clock import SimClock
-from hyptui.sim.errors import ApiError
-from hyptui.sim.storage import FIRST_RESOURCE_VERSION, ObjectStore, Watcher
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 SMP = "application/strategic-merge-patch+json"

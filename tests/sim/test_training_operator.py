@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hyptui.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.sim.apiserver.errors import ApiError
+from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
-from hyptui.sim.errors import ApiError
-from hyptui.sim.hyperpod_nodes import make_node
-from hyptui.sim.logs import LogStore
-from hyptui.sim.storage import ObjectStore
-from hyptui.sim.training_operator import (
+from hyptui.sim.nodes.container_logs import LogStore
+from hyptui.sim.nodes.hyperpod_nodes import make_node
+from hyptui.sim.training.operator import (
     DURATION_ANNOTATION,
     FAIL_AFTER_ANNOTATION,
     FAIL_COUNT_ANNOTATION,

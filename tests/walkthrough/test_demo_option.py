@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hyptui import cli
+from hyptui.screens.shell.main import main
 from hyptui.sim import cluster as sim_cluster
 
 
@@ -25,7 +25,7 @@ def test_a_malformed_walkthrough_stops_the_demo_before_the_cluster_starts(
         "      - {narration: n, action: {type: delete, kind: jobz, name: j}}\n",
         encoding="utf-8",
     )
-    assert cli.main(["demo", "--walkthrough", str(mine)]) == 2
+    assert main(["demo", "--walkthrough", str(mine)]) == 2
     assert capsys.readouterr().err.splitlines() == [
         f"hyptui demo: walkthrough {mine} does not load:",
         "  module 'training', step 1, action: give either node or pod (namespace/pod), not both",
@@ -39,5 +39,5 @@ def test_an_unknown_name_lists_the_shipped_walkthroughs(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(Path(__file__).parent)
-    assert cli.main(["demo", "--walkthrough", "tlak"]) == 2
+    assert main(["demo", "--walkthrough", "tlak"]) == 2
     assert "cannot read it (No such file or directory); shipped walkthroughs: talk" in capsys.readouterr().err

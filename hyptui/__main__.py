@@ -1,5 +1,0 @@
-import sys
-
-from hyptui.cli import main
-
-sys.exit(main())

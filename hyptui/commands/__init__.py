@@ -1,0 +1,1 @@
+"""The `hyptui` command line: the parser and one module per subcommand."""

@@ -1,0 +1,1 @@
+"""Edit models: what the user typed, checked, and the change it makes (governance, object YAML)."""

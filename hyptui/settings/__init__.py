@@ -1,0 +1,1 @@
+"""What hyptui keeps on the user's disk: settings, where the user was per context, and atomic writes."""

@@ -1,0 +1,2 @@
+"""The embedded cluster's Kubernetes API server: HTTP, storage, discovery, OpenAPI, patches, printers, selectors,
+validation."""

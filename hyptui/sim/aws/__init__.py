@@ -1,0 +1,2 @@
+"""The embedded AWS side: the simulated account and the SageMaker, EKS, STS and CloudFormation APIs in their wire
+protocols."""

@@ -1,0 +1,25 @@
+"""The simulated AWS account behind the embedded cluster's AWS server: the state its services share (HyperPod
+clusters, task governance, CloudFormation stacks) over the cluster's object store, and the shape of a handler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hyptui.sim.apiserver.storage import ObjectStore
+from hyptui.sim.aws.cloudformation import CloudFormationStacks
+from hyptui.sim.aws.clusters import HyperPodClusters
+from hyptui.sim.aws.governance import TaskGovernanceRecords
+from hyptui.sim.aws.protocols import AwsCall
+
+
+class SimulatedAccount:
+    def __init__(self, store: ObjectStore, kube_url: Callable[[], str]) -> None:
+        self.store = store
+        self.kube_url = kube_url  # where the live cluster's Kubernetes API answers (its EKS endpoint)
+        self.stacks = CloudFormationStacks(lambda region: [c.name for c in self.clusters.built_in(region)])
+        self.clusters = HyperPodClusters(store, store.clock, self.stacks.hyperpod_clusters)
+        self.governance = TaskGovernanceRecords(store, self.clusters)
+
+
+Handler = Callable[[SimulatedAccount, AwsCall], dict[str, Any]]

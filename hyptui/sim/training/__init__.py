@@ -1,0 +1,1 @@
+"""The simulated HyperPod training operator and what its pods print."""

@@ -1,0 +1,1 @@
+"""The clusters section: list, detail and a cluster stack's progress."""

@@ -1,0 +1,1 @@
+"""The configs section and the config form."""

@@ -1,0 +1,1 @@
+"""The endpoints section: list, detail and the invoke panel."""

@@ -1,0 +1,81 @@
+"""The nodes section: every node with its instance type, HyperPod health verdicts and GPU use; faulty ones stand out."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Input
+
+from hyptui.hyperpod.kinds import NODES
+from hyptui.screens.shell.connection_bar import ConnectionBar
+from hyptui.screens.shell.footer import KeyFooter
+from hyptui.screens.shell.table_screen import TableScreen
+from hyptui.screens.shell.verb_bindings import bindings
+from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
+from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.store.selectors import NodeRow, get_object, node_rows
+from hyptui.store.state import AppState
+from hyptui.views.columns import NODE_COLUMNS
+
+
+def node_table_row(row: NodeRow) -> TableRow:
+    return TableRow(
+        key=row.name,
+        cells={
+            "name": row.name,
+            "instance_type": row.instance_type,
+            "group": row.group,
+            "status": row.status,
+            "health": row.health,
+            "deep_health": row.deep_health,
+            "gpus": row.gpus,
+            "pods": str(row.pods),
+            "age": row.age,
+        },
+        sort_values={"pods": row.pods, "age": -row.created.timestamp() if row.created else None},
+        labels=row.labels,
+    )
+
+
+HEALTH_LABEL_KEY = "sagemaker.amazonaws.com/node-health-status"
+UNHEALTHY = "UnschedulablePendingReplacement"
+
+
+class NodesScreen(TableScreen):
+    BINDINGS = bindings("yaml", "fault_node")
+
+    def compose(self) -> ComposeResult:
+        yield ConnectionBar()
+        yield ScreenTitle("Nodes")
+        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
+        yield ResourceTable(NODE_COLUMNS, id="nodes")
+        yield StatusLine()
+        yield KeyFooter()
+
+    def show_state(self, state: AppState) -> None:
+        self.table.set_rows([node_table_row(row) for row in node_rows(state, self.hyptui.clock())])
+        self._update_status()
+
+    @on(DataTable.RowSelected, "#nodes")
+    def _row_selected(self) -> None:
+        self.action_yaml()
+
+    def action_yaml(self) -> None:
+        name = self.table.selected_key
+        node = get_object(self.hyptui.store.state, NODES.key, ("", name)) if name else None
+        if node is not None:
+            self.hyptui.show_yaml(NODES, node)
+
+    def action_fault_node(self) -> None:
+        """What HyperPod's health agent does when a node fails its checks: the label that gets it replaced."""
+        name = self.table.selected_key
+        if name is None:
+            return
+        self.hyptui.confirm_patch(
+            NODES,
+            None,
+            name,
+            {"metadata": {"labels": {HEALTH_LABEL_KEY: UNHEALTHY}}},
+            question=f"Mark node {name} {UNHEALTHY}?\nHyperPod replaces it; its training pods move to healthy nodes.",
+            action="Mark unhealthy",
+        )

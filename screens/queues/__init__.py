@@ -1,0 +1,1 @@
+"""The queues section and the governance editor."""

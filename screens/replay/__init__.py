@@ -1,0 +1,1 @@
+"""`hyptui replay`: the app fed by a recording, its bar and seek prompt."""

@@ -1,0 +1,2 @@
+"""The app shell: the app, base screens, command bar, help, palette, confirmation, footer, connection bar, YAML view
+and editor."""

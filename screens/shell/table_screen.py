@@ -1,0 +1,109 @@
+"""A screen built around one ResourceTable: `/` filter, shift+←/→ and `o` sort, `space` marks, `c` copies a name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.widgets import Input
+
+from hyptui.screens.shell.base import LiveScreen
+from hyptui.screens.shell.verb_bindings import bindings
+from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
+from hyptui.screens.widgets.text_lines import StatusLine
+from hyptui.store.state import AppState
+
+
+class TableScreen(LiveScreen):
+    AUTO_FOCUS = "ResourceTable"  # not the (hidden) filter field, which would swallow every key
+
+    BINDINGS = bindings("filter", "back", "sort_left", "sort_right", "flip_order", "mark", "clear_marks", "copy_name")
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one(ResourceTable)
+
+    def show_rows(self, state: AppState, rows: Sequence[TableRow]) -> None:
+        """The table's rows, with a NAMESPACE column only while more than one namespace is watched."""
+        all_namespaces = state.connection is None or state.connection.namespace is None
+        self.table.hide_columns(set() if all_namespaces else {"namespace"})
+        self.table.set_rows(rows)
+        self._update_status()
+
+    def apply_filter(self, text: str) -> None:
+        """Show the filter field with `text` in it, as if typed after `/` (used by `:jobs team-a`)."""
+        field = self.query_one("#filter", Input)
+        field.value = text
+        field.set_class(bool(text), "-active")
+        self.table.set_filter(text)
+        self.table.focus()
+        self._update_status()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.add_class("-active")
+        field.focus()
+
+    def action_back(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.value or field.has_class("-active"):
+            self.apply_filter("")
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    @on(ResourceTable.Refreshed)
+    def _table_refreshed(self) -> None:
+        self._update_status()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._update_status()
+        if len(self.app.screen_stack) == 1:  # a section's own table, not one drilled into
+            self.hyptui.remember_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def action_sort_left(self) -> None:
+        self.table.shift_sort_column(-1)
+        self._update_status()
+
+    def action_sort_right(self) -> None:
+        self.table.shift_sort_column(1)
+        self._update_status()
+
+    def action_flip_order(self) -> None:
+        self.table.flip_sort_order()
+        self._update_status()
+
+    def action_mark(self) -> None:
+        self.table.toggle_mark()
+        self._update_status()
+
+    def action_clear_marks(self) -> None:
+        self.table.clear_marks()
+        self._update_status()
+
+    def action_copy_name(self) -> None:
+        key = self.table.selected_key
+        if key is not None:
+            name = key.rpartition("/")[2]
+            self.app.copy_to_clipboard(name)  # OSC 52: reaches the local clipboard through SSH and tmux
+            self.notify(f"Copied {name}")
+
+    def _update_status(self) -> None:
+        table = self.table
+        parts = [f"{table.shown_count} of {table.total_count}"]
+        if table.marked_keys:
+            parts.append(f"{len(table.marked_keys)} marked")
+        query = self.query_one("#filter", Input).value
+        if query:
+            parts.append(table.filter_problem or f"filter {query!r}")
+        if table.sort_description:
+            parts.append(f"sorted by {table.sort_description}")
+        notice = self.hyptui.store.state.notice
+        if notice:
+            parts.append(notice)
+        self.query_one(StatusLine).update("  ·  ".join(parts))

@@ -1,0 +1,1 @@
+"""The spaces section: list, detail, templates and access URLs."""
