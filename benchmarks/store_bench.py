@@ -11,9 +11,9 @@ from typing import Any
 
 from hyptui.store.actions import Action, ListLoaded, WatchEvent
 from hyptui.store.reducers import reduce_many
-from hyptui.store.selectors import job_rows
 from hyptui.store.state import AppState
 from hyptui.store.store import Store
+from hyptui.views.jobs import job_rows
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 JOBS = 2_000

@@ -14,8 +14,8 @@ from hyptui.sim.cluster import EmbeddedCluster
 from hyptui.sim.spaces.seed import SEED_SPACE
 from hyptui.store.actions import ListLoaded
 from hyptui.store.reducers import reduce_many
-from hyptui.store.selectors import related_event_rows
 from hyptui.store.state import EMPTY_STATE, AppState
+from hyptui.views.events import related_event_rows
 from hyptui.views.spaces import (
     connection_request,
     connection_url,

@@ -56,3 +56,8 @@ def parse_time(value: object) -> datetime | None:
         # The API server always sends an offset; a bare time from a hand-written object is taken as UTC.
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def age_of(created: datetime | None, now: datetime) -> str:
+    """An object's AGE column from its creationTimestamp, `<unknown>` without one, as kubectl prints it."""
+    return human_duration(now - created) if created is not None else "<unknown>"

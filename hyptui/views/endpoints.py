@@ -11,8 +11,9 @@ from typing import Any
 
 from hyptui.hyperpod.age import human_duration, parse_time
 from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS, ResourceKind
-from hyptui.store.selectors import EventCells, app_pods, related_event_rows
 from hyptui.store.state import AppState, KubeObject, ObjectKey
+from hyptui.views.events import EventCells, related_event_rows
+from hyptui.views.pods import app_pods
 
 ENDPOINT_KINDS: tuple[ResourceKind, ...] = (INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS)
 KIND_LABELS = {INFERENCE_ENDPOINT_CONFIGS.key: "custom", JUMPSTART_MODELS.key: "JumpStart"}

@@ -9,9 +9,10 @@ from enum import IntEnum
 from hyptui.hyperpod.age import human_duration, parse_time
 from hyptui.hyperpod.job_status import job_conditions, job_status
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.hyperpod.labels import JOB_LABEL, NODE_HEALTH_LABEL
 from hyptui.hyperpod.pod_status import pod_summary
-from hyptui.store.selectors import HEALTH_LABEL, JOB_LABEL, NodeRow, node_rows
 from hyptui.store.state import AppState, KubeObject
+from hyptui.views.nodes import NodeRow, node_rows
 from hyptui.views.queues import why_waiting, workload_rows
 
 PENDING_TOO_LONG = timedelta(minutes=5)
@@ -103,7 +104,7 @@ def _node_problems(row: NodeRow, node: KubeObject) -> list[Problem]:
     conditions = (node.raw.get("status") or {}).get("conditions") or ()
     ready = next((c for c in conditions if c.get("type") == "Ready"), {})
     reason = row.health if row.health not in ("Schedulable", "-") else row.status
-    detail = f"{HEALTH_LABEL}={row.health}" if reason == row.health else str(ready.get("message") or "")
+    detail = f"{NODE_HEALTH_LABEL}={row.health}" if reason == row.health else str(ready.get("message") or "")
     since = parse_time(ready.get("lastTransitionTime")) if reason == row.status else None
     return [Problem(Severity.BROKEN, NODES.key, "", row.name, reason, detail, since or node.created)]
 

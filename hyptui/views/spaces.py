@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from hyptui.hyperpod.age import human_duration
+from hyptui.hyperpod.age import age_of
 from hyptui.hyperpod.job_status import JobCondition, job_conditions
 from hyptui.hyperpod.kinds import PODS, WORKSPACE_TEMPLATES, WORKSPACES
 from hyptui.hyperpod.pod_status import pod_summary
@@ -140,10 +140,6 @@ def resources_text(resources: Mapping[str, Any] | None) -> str:
     return " · ".join(parts) or "-"
 
 
-def _age(created: datetime | None, now: datetime) -> str:
-    return human_duration(now - created) if created is not None else "<unknown>"
-
-
 @dataclass(frozen=True, slots=True)
 class SpaceRow:
     key: ObjectKey
@@ -178,7 +174,7 @@ def space_rows(state: AppState, now: datetime) -> tuple[SpaceRow, ...]:
                 available=str((_conditions(raw).get("Available") or {}).get("status") or "-"),
                 owner_access=f"{owner_name(raw)} · {access_type(raw)}",
                 resources=resources_text(spec.get("resources")),
-                age=_age(workspace.created, now),
+                age=age_of(workspace.created, now),
                 created=workspace.created,
                 reason=waiting_reason(raw, pod),
             )
@@ -303,7 +299,7 @@ def template_rows(state: AppState, now: datetime) -> tuple[TemplateRow, ...]:
                 default_image=str(spec.get("defaultImage") or "-"),
                 resources=resources_text(spec.get("defaultResources")),
                 default=template.labels.get(DEFAULT_TEMPLATE_LABEL) == "true",
-                age=_age(template.created, now),
+                age=age_of(template.created, now),
                 created=template.created,
             )
         )

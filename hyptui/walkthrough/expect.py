@@ -16,9 +16,10 @@ from hyptui.hyperpod.kinds import (
     WORKSPACES,
 )
 from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL
-from hyptui.store.selectors import get_object, invocation_history, object_events
+from hyptui.store.selectors import get_object, invocation_history
 from hyptui.store.state import AppState
 from hyptui.views.endpoints import endpoint_key, endpoint_row, find_endpoint
+from hyptui.views.events import object_events
 from hyptui.views.fault_timeline import fault_timeline
 from hyptui.views.queues import workload_rows
 from hyptui.views.spaces import space_pod, space_status

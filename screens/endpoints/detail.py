@@ -17,10 +17,10 @@ from hyptui.screens.shell.verb_bindings import bindings
 from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import pod_rows
 from hyptui.store.state import AppState
 from hyptui.views.columns import POD_COLUMNS
 from hyptui.views.endpoints import EndpointDetail, endpoint_detail, endpoint_pods, find_endpoint, split_endpoint_key
+from hyptui.views.pods import pod_rows
 
 
 class EndpointDetailScreen(TableScreen):

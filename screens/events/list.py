@@ -13,9 +13,9 @@ from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import EventRow, event_rows
 from hyptui.store.state import AppState
 from hyptui.views.columns import EVENT_COLUMNS
+from hyptui.views.events import EventRow, event_rows
 
 KIND_KEYS = {kind.kind: kind.key for kind in ALL_KINDS}
 

@@ -22,10 +22,12 @@ from hyptui.screens.shell.verb_bindings import bindings
 from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
 from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import PodRow, get_object, job_pods, object_events, pod_rows, related_event_rows
+from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 from hyptui.views.columns import POD_COLUMNS
+from hyptui.views.events import object_events, related_event_rows
 from hyptui.views.fault_timeline import fault_timeline
+from hyptui.views.pods import PodRow, job_pods, pod_rows
 
 
 def pod_table_row(row: PodRow, *, qualified: bool = False) -> TableRow:

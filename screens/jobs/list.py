@@ -13,9 +13,10 @@ from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
 from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import JobRow, get_object, job_rows
+from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState, ObjectKey
 from hyptui.views.columns import JOB_COLUMNS
+from hyptui.views.jobs import JobRow, job_rows
 
 JOBS_COLLECTION = HYPERPOD_PYTORCH_JOBS.key
 POD_CASCADE = "Its pods are deleted with it."

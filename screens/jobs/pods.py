@@ -16,9 +16,10 @@ from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
 from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import all_pods, get_object, pod_rows
+from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState, ObjectKey
 from hyptui.views.columns import ALL_POD_COLUMNS
+from hyptui.views.pods import all_pods, pod_rows
 
 
 class PodsScreen(TableScreen):

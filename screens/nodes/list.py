@@ -13,9 +13,10 @@ from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
 from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import NodeRow, get_object, node_rows
+from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState
 from hyptui.views.columns import NODE_COLUMNS
+from hyptui.views.nodes import NodeRow, node_rows
 
 
 def node_table_row(row: NodeRow) -> TableRow:

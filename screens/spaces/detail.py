@@ -15,8 +15,8 @@ from hyptui.screens.spaces.list import DELETE_CONSEQUENCE, SpaceVerbs
 from hyptui.screens.widgets.fields_table import fields_table
 from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
-from hyptui.store.selectors import related_event_rows
 from hyptui.store.state import AppState, ObjectKey
+from hyptui.views.events import related_event_rows
 from hyptui.views.spaces import SpaceDetail, space_detail
 
 

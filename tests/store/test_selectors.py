@@ -5,16 +5,11 @@ import pytest
 
 from hyptui.store.actions import Action, ListLoaded, Notice, WatchEvent
 from hyptui.store.reducers import reduce, reduce_many
-from hyptui.store.selectors import (
-    JobRow,
-    get_object,
-    job_pods,
-    job_rows,
-    memoize_on_identity,
-    object_events,
-    pod_rows,
-)
+from hyptui.store.selectors import get_object, memoize_on_identity
 from hyptui.store.state import EMPTY_STATE, AppState
+from hyptui.views.events import object_events
+from hyptui.views.jobs import JobRow, job_rows
+from hyptui.views.pods import job_pods, pod_rows
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 

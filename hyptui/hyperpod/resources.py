@@ -1,0 +1,3 @@
+"""Resource names HyperPod schedules by, each spelled once."""
+
+GPU = "nvidia.com/gpu"
