@@ -1,5 +1,6 @@
 """The engine (everything under hyptui/ except the installed screens and themes) never imports Textual or its
-sibling packages (textual_serve, ...)."""
+sibling packages (textual_serve, ...), and never names the UI package: not in an import, not in a string that
+importlib could load, not in a comment that sends a reader there."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ def test_no_engine_file_mentions_textual_in_an_import() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             offenders += [f"{path.relative_to(ENGINE.parent)}: {name}" for name in names if _textual_family(name)]
+    assert offenders == []
+
+
+def test_no_engine_file_names_the_ui_package() -> None:
+    offenders = [
+        f"{path.relative_to(ENGINE.parent)}:{number}"
+        for path in sorted(ENGINE.rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "hyptui.screens" in line
+    ]
     assert offenders == []
 
 
