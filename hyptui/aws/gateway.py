@@ -209,10 +209,6 @@ class AwsGateway:
             )
         return reply["ClusterSchedulerConfigVersion"]
 
-    def delete_scheduler_config(self, config_id: str) -> None:
-        with calling(f"delete cluster policy {config_id}"):
-            self.client("sagemaker").delete_cluster_scheduler_config(ClusterSchedulerConfigId=config_id)
-
     # CloudFormation: cluster stacks
 
     def create_stack(

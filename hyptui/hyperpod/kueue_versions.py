@@ -4,7 +4,6 @@ Kueue's conversion code, so a v1beta1 client (the HyperPod CLI still is one) and
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 KUEUE_GROUP = "kueue.x-k8s.io"
@@ -21,8 +20,6 @@ _PRIORITY_SOURCES = {
 }
 _MAY_STOP_SEARCH = "MayStopSearch"
 _V1BETA1_FUNGIBILITY = {"whenCanBorrow": "Borrow", "whenCanPreempt": "Preempt"}
-
-Conversion = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _retagged(obj: dict[str, Any], api_version: str) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from hyptui.sim.apiserver.patch import STRATEGIC_MERGE_KEYS
 
 STRICT = "Strict"
 WARN = "Warn"
-IGNORE = "Ignore"
 
 
 @dataclass(frozen=True, slots=True)
