@@ -3,7 +3,7 @@ clusters, task governance, CloudFormation stacks) over the cluster's object stor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hyptui.sim.apiserver.storage import ObjectStore
@@ -23,3 +23,15 @@ class SimulatedAccount:
 
 
 Handler = Callable[[SimulatedAccount, AwsCall], dict[str, Any]]
+
+
+def handlers(service: Callable[[SimulatedAccount], Any], methods: Mapping[str, str]) -> dict[str, Handler]:
+    """A handler per operation that one of the account's services answers with its method of the given name."""
+    return {operation: _answered_by(service, method) for operation, method in methods.items()}
+
+
+def _answered_by(service: Callable[[SimulatedAccount], Any], method: str) -> Handler:
+    def handler(account: SimulatedAccount, call: AwsCall) -> dict[str, Any]:
+        return getattr(service(account), method)(call)
+
+    return handler

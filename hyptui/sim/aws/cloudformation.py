@@ -17,14 +17,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hyptui.sim.aws.clusters import EKS, HyperPodCluster, InstanceGroup, short_id, static_nodes
 from hyptui.sim.aws.protocols import AwsCall, AwsError, page
 from hyptui.sim.inference.endpoints import ACCOUNT_ID
-
-if TYPE_CHECKING:
-    from hyptui.sim.aws.account import Handler, SimulatedAccount
 
 XML_NAMESPACE = "http://cloudformation.amazonaws.com/doc/2010-05-15/"
 VERSION = "2010-05-15"
@@ -498,17 +495,11 @@ def _cluster_of(stack: Stack, now: datetime) -> HyperPodCluster | None:
     )
 
 
-def _on_stacks(method: str) -> Handler:
-    def handler(account: SimulatedAccount, call: AwsCall) -> dict[str, Any]:
-        return getattr(account.stacks, method)(call)
-
-    return handler
-
-
-OPERATIONS: dict[str, Handler] = {
-    "CreateStack": _on_stacks("create_stack"),
-    "DeleteStack": _on_stacks("delete_stack"),
-    "DescribeStacks": _on_stacks("describe_stacks"),
-    "DescribeStackEvents": _on_stacks("describe_stack_events"),
-    "ListStacks": _on_stacks("list_stacks"),
+# Each CloudFormation operation and the CloudFormationStacks method that answers it.
+OPERATIONS: dict[str, str] = {
+    "CreateStack": "create_stack",
+    "DeleteStack": "delete_stack",
+    "DescribeStacks": "describe_stacks",
+    "DescribeStackEvents": "describe_stack_events",
+    "ListStacks": "list_stacks",
 }

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.aws.clusters import EKS, HyperPodCluster, HyperPodClusters, short_id
@@ -34,9 +34,6 @@ from hyptui.sim.kueue.task_governance import (
     apply_task_governance,
     read_task_governance,
 )
-
-if TYPE_CHECKING:
-    from hyptui.sim.aws.account import Handler, SimulatedAccount
 
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 _TEAM = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9]){0,39}?$")
@@ -420,25 +417,16 @@ class TaskGovernanceRecords:
             return self._delete(self._record(call, "cluster-scheduler-config", "ClusterSchedulerConfigId"))
 
 
-def _on_records(method: str) -> Handler:
-    def handler(account: SimulatedAccount, call: AwsCall) -> dict[str, Any]:
-        return getattr(account.governance, method)(call)
-
-    return handler
-
-
-OPERATIONS: dict[str, Handler] = {
-    operation: _on_records(method)
-    for operation, method in (
-        ("CreateComputeQuota", "create_compute_quota"),
-        ("DescribeComputeQuota", "describe_compute_quota"),
-        ("ListComputeQuotas", "list_compute_quotas"),
-        ("UpdateComputeQuota", "update_compute_quota"),
-        ("DeleteComputeQuota", "delete_compute_quota"),
-        ("CreateClusterSchedulerConfig", "create_cluster_scheduler_config"),
-        ("DescribeClusterSchedulerConfig", "describe_cluster_scheduler_config"),
-        ("ListClusterSchedulerConfigs", "list_cluster_scheduler_configs"),
-        ("UpdateClusterSchedulerConfig", "update_cluster_scheduler_config"),
-        ("DeleteClusterSchedulerConfig", "delete_cluster_scheduler_config"),
-    )
+# Each SageMaker task-governance operation and the TaskGovernanceRecords method that answers it.
+OPERATIONS: dict[str, str] = {
+    "CreateComputeQuota": "create_compute_quota",
+    "DescribeComputeQuota": "describe_compute_quota",
+    "ListComputeQuotas": "list_compute_quotas",
+    "UpdateComputeQuota": "update_compute_quota",
+    "DeleteComputeQuota": "delete_compute_quota",
+    "CreateClusterSchedulerConfig": "create_cluster_scheduler_config",
+    "DescribeClusterSchedulerConfig": "describe_cluster_scheduler_config",
+    "ListClusterSchedulerConfigs": "list_cluster_scheduler_configs",
+    "UpdateClusterSchedulerConfig": "update_cluster_scheduler_config",
+    "DeleteClusterSchedulerConfig": "delete_cluster_scheduler_config",
 }

@@ -5,10 +5,11 @@ default page of 10 is SageMaker's."""
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from hyptui.sim.aws import governance
-from hyptui.sim.aws.account import Handler, SimulatedAccount
+from hyptui.sim.aws.account import Handler, SimulatedAccount, handlers
 from hyptui.sim.aws.clusters import HyperPodCluster
 from hyptui.sim.aws.protocols import AwsCall, AwsError, epoch_or_none, page, validation_error
 from hyptui.sim.inference.endpoints import ACCOUNT_ID, find_sagemaker_endpoint
@@ -122,7 +123,7 @@ def describe_endpoint(account: SimulatedAccount, call: AwsCall) -> dict[str, Any
 
 
 OPERATIONS: dict[str, Handler] = {
-    **governance.OPERATIONS,
+    **handlers(attrgetter("governance"), governance.OPERATIONS),
     "ListClusters": list_clusters,
     "DescribeCluster": describe_cluster,
     "ListClusterNodes": list_cluster_nodes,

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from operator import attrgetter
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -25,7 +26,7 @@ from hyptui.sim.apiserver.http_api import request_log
 from hyptui.sim.apiserver.loopback import require_loopback, serve_in_thread, url_of
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.aws import cloudformation, eks, sagemaker, sts
-from hyptui.sim.aws.account import Handler, SimulatedAccount
+from hyptui.sim.aws.account import Handler, SimulatedAccount, handlers
 from hyptui.sim.aws.faults import DENIED, EXPIRED, AwsFaults, Fault
 from hyptui.sim.aws.protocols import (
     AwsCall,
@@ -48,7 +49,11 @@ _SAGEMAKER_TARGET = "SageMaker."
 # Query-protocol services, told apart by the API version every request carries.
 _QUERY_SERVICES: dict[str, tuple[str, str, dict[str, Handler]]] = {
     sts.VERSION: ("sts", sts.XML_NAMESPACE, sts.OPERATIONS),
-    cloudformation.VERSION: ("cloudformation", cloudformation.XML_NAMESPACE, cloudformation.OPERATIONS),
+    cloudformation.VERSION: (
+        "cloudformation",
+        cloudformation.XML_NAMESPACE,
+        handlers(attrgetter("stacks"), cloudformation.OPERATIONS),
+    ),
 }
 
 
