@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hyptui.hyp_configs.registry import get_template
 from hyptui.hyperpod.kinds import BY_KEY
 from hyptui.views.command_line import SECTIONS
 from hyptui.views.verbs import VERBS
@@ -56,8 +57,6 @@ class OpenFormAction(_Strict):
 
     @model_validator(mode="after")
     def _fields(self) -> OpenFormAction:
-        from hyptui.hyp_configs.registry import get_template
-
         try:
             spec = get_template(self.template)
         except (KeyError, LookupError):
