@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REBOOT, PENDING_REPLACEMENT
+from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REBOOT, PENDING_REPLACEMENT
 
 JOB_GROUP, JOB_VERSION, JOB_PLURAL = "sagemaker.amazonaws.com", "v1", "hyperpodpytorchjobs"
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-GPU = "nvidia.com/gpu"
-NEURON = "aws.amazon.com/neurondevice"
-EFA = "vpc.amazonaws.com/efa"
-MIG_PREFIX = "nvidia.com/mig-"
+from hyptui.hyperpod.resources import EFA, GPU, MIG_PREFIX, NEURON
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from hyptui.hyp_configs.render import INSTANCE_TYPE_LABEL
 from hyptui.hyperpod.kinds import (
     HYPERPOD_PYTORCH_JOBS,
     LOCAL_QUEUES,
@@ -18,6 +17,7 @@ from hyptui.hyperpod.kinds import (
     WORKLOAD_PRIORITY_CLASSES,
     WORKSPACE_TEMPLATES,
 )
+from hyptui.hyperpod.labels import INSTANCE_TYPE_LABEL
 from hyptui.store.state import AppState, KubeObject
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)

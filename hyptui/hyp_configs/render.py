@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from hyptui.hyp_configs.capacity import submission_resources
 from hyptui.hyp_configs.config_file import CONFIG_FILE, FILE_MODE, ConfigDocument
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.hyperpod.labels import INSTANCE_TYPE_LABEL
 
-INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type"
 RUN_DIRECTORY = "run"
 RUN_STAMP = "%Y%m%dT%H%M%S"
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hyptui.hyp_configs.pytorch_job import check_unique_volumes
+from hyptui.hyperpod.labels import PRIORITY_CLASS_LABEL, QUEUE_LABEL
 
 
 class AccessStrategyRef(BaseModel):
@@ -197,8 +198,6 @@ class SpaceConfigV1_1(BaseModel):
         return volumes
 
 
-QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
-PRIORITY_LABEL = "kueue.x-k8s.io/priority-class"
 # Workspace spec field ← config.yaml field, in the order hyperpod-space-template 1.1's `to_domain` writes them.
 _SPEC_FIELDS = (
     ("image", "image"),
@@ -241,7 +240,7 @@ def workspace_manifest(config: SpaceConfigV1_1) -> dict[str, Any]:
     metadata: dict[str, Any] = {"name": config.name, "namespace": config.namespace}
     labels = {
         label: value
-        for label, value in ((QUEUE_LABEL, config.queue_name), (PRIORITY_LABEL, config.priority))
+        for label, value in ((QUEUE_LABEL, config.queue_name), (PRIORITY_CLASS_LABEL, config.priority))
         if value is not None
     }
     if labels:

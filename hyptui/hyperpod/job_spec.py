@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
-PRIORITY_LABEL = "kueue.x-k8s.io/priority-class"
-INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type"
+from hyptui.hyperpod.labels import INSTANCE_TYPE_LABEL, PRIORITY_CLASS_LABEL, QUEUE_LABEL
 
 
 def _first_container(replica_spec: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -32,7 +30,7 @@ def job_spec_summary(job: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Tasks per node", str(spec.get("nprocPerNode") or "-")),
         ("Requests", ", ".join(f"{k}={v}" for k, v in requests.items()) or "-"),
         ("Queue", str(labels.get(QUEUE_LABEL) or "-")),
-        ("Priority", str(labels.get(PRIORITY_LABEL) or "-")),
+        ("Priority", str(labels.get(PRIORITY_CLASS_LABEL) or "-")),
         ("Max retries", str(run_policy.get("jobMaxRetryCount", "-"))),
     ]
     return rows

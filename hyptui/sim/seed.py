@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
+from hyptui.hyperpod.labels import (
+    INSTANCE_TYPE_LABEL,
+    MANAGED_QUEUE_LABEL,
+    OPERATOR_POD_LABEL,
+    PRIORITY_CLASS_LABEL,
+    QUEUE_LABEL,
+    QUOTA_ALLOCATION_LABEL,
+)
+from hyptui.hyperpod.namespaces import HYPERPOD_NAMESPACE, INFERENCE_OPERATOR_NAMESPACE
+from hyptui.hyperpod.resources import EFA, GPU
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
 from hyptui.sim.controllers import build_controllers
@@ -27,14 +37,7 @@ from hyptui.sim.kueue.task_governance import (
 )
 from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.nodes.hyperpod_nodes import hyperpod_node_name, make_node
-from hyptui.sim.nodes.system_pods import (
-    INFERENCE_NAMESPACE,
-    SYSTEM_NAMESPACE,
-    health_agent_pod,
-    inference_operator_pod,
-    pod_suffix,
-    running_system_pod,
-)
+from hyptui.sim.nodes.system_pods import health_agent_pod, inference_operator_pod, pod_suffix, running_system_pod
 from hyptui.sim.spaces.seed import create_seed_space, create_space_templates
 from hyptui.sim.training.operator import (
     DURATION_ANNOTATION,
@@ -42,7 +45,6 @@ from hyptui.sim.training.operator import (
     FAIL_COUNT_ANNOTATION,
     MAIN_CONTAINER,
     OPERATOR_CONTAINER,
-    OPERATOR_POD_LABEL,
 )
 
 CLUSTER_NAME = "ml-cluster-aim371"
@@ -158,8 +160,8 @@ def seed_cluster(store: ObjectStore, logs: LogStore, clock: SimClock, rng: rando
         # Started with the cluster, but created after the replay so the replayed history (uids, resource versions)
         # is what it was before the inference operator was simulated.
         travel_to(now - CLUSTER_AGE)
-        cpu_nodes = [n for n in nodes if "nvidia.com/gpu" not in n["status"]["capacity"]]
-        store.create(PODS, inference_operator_pod(cpu_nodes[1], clock.now(), logs), INFERENCE_NAMESPACE)
+        cpu_nodes = [n for n in nodes if GPU not in n["status"]["capacity"]]
+        store.create(PODS, inference_operator_pod(cpu_nodes[1], clock.now(), logs), INFERENCE_OPERATOR_NAMESPACE)
     finally:
         for controller in controllers:
             controller.close()
@@ -171,12 +173,12 @@ def _namespace(team: str) -> str:
 
 
 def _create_namespaces(store: ObjectStore) -> None:
-    for name in ("default", "kube-system", "kube-public", "aws-hyperpod", "hyperpod-inference-system"):
+    for name in ("default", "kube-system", "kube-public", HYPERPOD_NAMESPACE, INFERENCE_OPERATOR_NAMESPACE):
         store.create(NAMESPACES, {"metadata": {"name": name}})
     for team in TEAMS:
         labels = {
-            "sagemaker.amazonaws.com/sagemaker-managed-queue": "true",
-            "sagemaker.amazonaws.com/quota-allocation-id": team,
+            MANAGED_QUEUE_LABEL: "true",
+            QUOTA_ALLOCATION_LABEL: team,
         }
         store.create(NAMESPACES, {"metadata": {"name": _namespace(team), "labels": labels}})
 
@@ -203,12 +205,12 @@ def _create_nodes(store: ObjectStore, clock: SimClock, rng: random.Random) -> li
 def _create_system_pods(
     store: ObjectStore, logs: LogStore, clock: SimClock, rng: random.Random, nodes: list[dict]
 ) -> None:
-    gpu_nodes = [n for n in nodes if "nvidia.com/gpu" in n["status"]["capacity"]]
+    gpu_nodes = [n for n in nodes if GPU in n["status"]["capacity"]]
     cpu_nodes = [n for n in nodes if n not in gpu_nodes]
     operator_name = f"hp-training-operator-hp-training-controller-manager-{pod_suffix(rng, 10)}-{pod_suffix(rng, 5)}"
     operator = running_system_pod(
         operator_name,
-        "aws-hyperpod",
+        HYPERPOD_NAMESPACE,
         {OPERATOR_POD_LABEL: "hp-training-controller-manager", "control-plane": "controller-manager"},
         OPERATOR_CONTAINER,
         OPERATOR_IMAGE,
@@ -217,7 +219,7 @@ def _create_system_pods(
         rng,
         {"cpu": "100m", "memory": "256Mi"},
     )
-    store.create(PODS, operator, "aws-hyperpod")
+    store.create(PODS, operator, HYPERPOD_NAMESPACE)
     started = clock.now()
     for line in (
         "INFO\tsetup\tstarting manager",
@@ -228,24 +230,24 @@ def _create_system_pods(
         'INFO\tStarting workers\t{"controller": "hyperpodpytorchjob", "worker count": 4}',
     ):
         logs.append(
-            "aws-hyperpod", operator_name, OPERATOR_CONTAINER, f"{started:%Y-%m-%dT%H:%M:%S.000}Z\t{line}", started
+            HYPERPOD_NAMESPACE, operator_name, OPERATOR_CONTAINER, f"{started:%Y-%m-%dT%H:%M:%S.000}Z\t{line}", started
         )
     for node in gpu_nodes:
-        store.create(PODS, health_agent_pod(node, started, rng, logs), SYSTEM_NAMESPACE)
+        store.create(PODS, health_agent_pod(node, started, rng, logs), HYPERPOD_NAMESPACE)
 
 
 def _pytorch_job(job: SeedJob) -> dict:
     """A HyperPodPyTorchJob as `hyp create hyp-pytorch-job` renders it (template 1.1, with queue and priority)."""
     namespace = _namespace(job.team)
-    kueue = {"kueue.x-k8s.io/queue-name": f"{namespace}-localqueue", "kueue.x-k8s.io/priority-class": job.priority}
+    kueue = {QUEUE_LABEL: f"{namespace}-localqueue", PRIORITY_CLASS_LABEL: job.priority}
     annotations = {DURATION_ANNOTATION: str(int(job.duration.total_seconds()))}
     if job.fail_after is not None:
         annotations[FAIL_AFTER_ANNOTATION] = str(int(job.fail_after.total_seconds()))
     if job.fail_count is not None:
         annotations[FAIL_COUNT_ANNOTATION] = str(job.fail_count)
     resources = {
-        "requests": {"nvidia.com/gpu": job.gpus_per_pod, "cpu": "44", "memory": "160Gi", "vpc.amazonaws.com/efa": 1},
-        "limits": {"nvidia.com/gpu": job.gpus_per_pod, "vpc.amazonaws.com/efa": 1},
+        "requests": {GPU: job.gpus_per_pod, "cpu": "44", "memory": "160Gi", EFA: 1},
+        "limits": {GPU: job.gpus_per_pod, EFA: 1},
     }
     container = {
         "name": MAIN_CONTAINER,
@@ -280,7 +282,7 @@ def _pytorch_job(job: SeedJob) -> dict:
                         "metadata": {"labels": kueue},
                         "spec": {
                             "containers": [container],
-                            "nodeSelector": {"node.kubernetes.io/instance-type": "ml.g5.12xlarge"},
+                            "nodeSelector": {INSTANCE_TYPE_LABEL: "ml.g5.12xlarge"},
                             "volumes": [
                                 {"name": "shmem", "hostPath": {"path": "/dev/shm"}},
                                 {"name": "fsx", "persistentVolumeClaim": {"claimName": "fsx-claim"}},

@@ -11,6 +11,7 @@ from typing import Any
 
 from hyptui.hyperpod.age import human_duration, parse_time
 from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS, ResourceKind
+from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 from hyptui.views.events import EventCells, related_event_rows
 from hyptui.views.pods import app_pods
@@ -18,7 +19,6 @@ from hyptui.views.pods import app_pods
 ENDPOINT_KINDS: tuple[ResourceKind, ...] = (INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS)
 KIND_LABELS = {INFERENCE_ENDPOINT_CONFIGS.key: "custom", JUMPSTART_MODELS.key: "JumpStart"}
 # `hyp get-operator-logs` for endpoints reads the first pod of this namespace
-INFERENCE_OPERATOR_NAMESPACE = "hyperpod-inference-system"
 
 DEPLOYMENT_PENDING = "DeploymentPending"
 DEPLOYMENT_IN_PROGRESS = "DeploymentInProgress"

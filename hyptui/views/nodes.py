@@ -9,7 +9,13 @@ from typing import Any
 
 from hyptui.hyperpod.age import age_of
 from hyptui.hyperpod.kinds import NODES, PODS
-from hyptui.hyperpod.labels import DEEP_HEALTH_LABEL, INSTANCE_GROUP_LABEL, INSTANCE_TYPE_LABEL, NODE_HEALTH_LABEL
+from hyptui.hyperpod.labels import (
+    DEEP_HEALTH_LABEL,
+    INSTANCE_GROUP_LABEL,
+    INSTANCE_TYPE_LABEL,
+    NODE_HEALTH_LABEL,
+    SCHEDULABLE,
+)
 from hyptui.hyperpod.resources import GPU
 from hyptui.store.selectors import by_name
 from hyptui.store.state import AppState, KubeObject, ObjectKey
@@ -81,7 +87,7 @@ def node_rows(state: AppState, now: datetime) -> tuple[NodeRow, ...]:
                 pods=len(on_node),
                 age=age_of(node.created, now),
                 created=node.created,
-                faulty=status != "Ready" or health not in ("Schedulable", "-"),
+                faulty=status != "Ready" or health not in (SCHEDULABLE, "-"),
                 labels=labels,
             )
         )

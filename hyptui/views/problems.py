@@ -9,7 +9,7 @@ from enum import IntEnum
 from hyptui.hyperpod.age import human_duration, parse_time
 from hyptui.hyperpod.job_status import job_conditions, job_status
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
-from hyptui.hyperpod.labels import JOB_LABEL, NODE_HEALTH_LABEL
+from hyptui.hyperpod.labels import JOB_LABEL, NODE_HEALTH_LABEL, SCHEDULABLE
 from hyptui.hyperpod.pod_status import pod_summary
 from hyptui.store.state import AppState, KubeObject
 from hyptui.views.nodes import NodeRow, node_rows
@@ -103,7 +103,7 @@ def _node_problems(row: NodeRow, node: KubeObject) -> list[Problem]:
         return []
     conditions = (node.raw.get("status") or {}).get("conditions") or ()
     ready = next((c for c in conditions if c.get("type") == "Ready"), {})
-    reason = row.health if row.health not in ("Schedulable", "-") else row.status
+    reason = row.health if row.health not in (SCHEDULABLE, "-") else row.status
     detail = f"{NODE_HEALTH_LABEL}={row.health}" if reason == row.health else str(ready.get("message") or "")
     since = parse_time(ready.get("lastTransitionTime")) if reason == row.status else None
     return [Problem(Severity.BROKEN, NODES.key, "", row.name, reason, detail, since or node.created)]

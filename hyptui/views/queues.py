@@ -12,9 +12,8 @@ from typing import Any
 
 from hyptui.hyperpod.age import human_duration, parse_time
 from hyptui.hyperpod.kinds import CLUSTER_QUEUES, LOCAL_QUEUES, WORKLOAD_PRIORITY_CLASSES, WORKLOADS
+from hyptui.hyperpod.resources import GPU
 from hyptui.store.state import AppState, KubeObject
-
-GPU = "nvidia.com/gpu"
 
 
 def _count(value: object) -> int:

@@ -12,19 +12,20 @@ from typing import Any
 from hyptui.hyperpod.age import age_of
 from hyptui.hyperpod.job_status import JobCondition, job_conditions
 from hyptui.hyperpod.kinds import PODS, WORKSPACE_TEMPLATES, WORKSPACES
+from hyptui.hyperpod.labels import (
+    CREATED_BY_ANNOTATION,
+    DEFAULT_TEMPLATE_LABEL,
+    PRIORITY_CLASS_LABEL,
+    QUEUE_LABEL,
+    WORKSPACE_NAME_LABEL,
+)
 from hyptui.hyperpod.pod_status import pod_summary
+from hyptui.hyperpod.resources import GPU, MIG_PREFIX
 from hyptui.store.selectors import memoize_on_identity
 from hyptui.store.state import AppState, Collection, KubeObject, ObjectKey
 
 # The add-on's names (jupyter-infra/jupyter-k8s): the label on a space's pod, and the annotation naming its creator.
-WORKSPACE_NAME_LABEL = "workspace.jupyter.org/workspace-name"
-CREATED_BY_ANNOTATION = "workspace.jupyter.org/created-by"
-DEFAULT_TEMPLATE_LABEL = "workspace.jupyter.org/default-template"
-QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
-PRIORITY_LABEL = "kueue.x-k8s.io/priority-class"
 MAIN_CONTAINER = "workspace"
-GPU = "nvidia.com/gpu"
-MIG_PREFIX = "nvidia.com/mig-"
 APP_NAMES = {"jupyterlab": "JupyterLab", "code-editor": "Code Editor"}
 # `hyp create hyp-space-access -t`: a VS Code remote deep link, or a browser link to the IDE.
 VSCODE_REMOTE = "vscode-remote"
@@ -253,7 +254,7 @@ def space_detail(state: AppState, key: ObjectKey) -> SpaceDetail | None:
         ("Storage", _storage_text(spec.get("storage"))),
         ("Idle shutdown", _idle_text(spec.get("idleShutdown"))),
         ("Queue", workspace.labels.get(QUEUE_LABEL, "-")),
-        ("Priority", workspace.labels.get(PRIORITY_LABEL, "-")),
+        ("Priority", workspace.labels.get(PRIORITY_CLASS_LABEL, "-")),
         ("Owner", str(annotations.get(CREATED_BY_ANNOTATION) or "-")),
         ("Ownership", str(spec.get("ownershipType") or "-")),
         ("Access", access_type(raw)),

@@ -15,7 +15,7 @@ from hyptui.hyperpod.kinds import (
     PODS,
     WORKSPACES,
 )
-from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL
+from hyptui.hyperpod.labels import NODE_HEALTH_LABEL
 from hyptui.store.selectors import get_object, invocation_history
 from hyptui.store.state import AppState
 from hyptui.views.endpoints import endpoint_key, endpoint_row, find_endpoint

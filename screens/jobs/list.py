@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input
 
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, PODS
+from hyptui.hyperpod.labels import OPERATOR_POD_LABEL
+from hyptui.hyperpod.namespaces import HYPERPOD_NAMESPACE
 from hyptui.screens.shell.connection_bar import ConnectionBar
 from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
@@ -42,11 +44,6 @@ def job_table_row(row: JobRow) -> TableRow:
 def split_key(key: str) -> ObjectKey:
     namespace, _, name = key.partition("/")
     return (namespace, name)
-
-
-# `hyp get-operator-logs` reads the first pod in aws-hyperpod carrying this label key
-OPERATOR_NAMESPACE = "aws-hyperpod"
-OPERATOR_LABEL = "hp-training-control-plane"
 
 
 class JobsScreen(TableScreen):
@@ -97,11 +94,12 @@ class JobsScreen(TableScreen):
     def action_operator_logs(self) -> None:
         pods = self.hyptui.store.state.collection(PODS.key).objects.values()
         operator = next(
-            (pod for pod in pods if pod.namespace == OPERATOR_NAMESPACE and OPERATOR_LABEL in pod.labels), None
+            (pod for pod in pods if pod.namespace == HYPERPOD_NAMESPACE and OPERATOR_POD_LABEL in pod.labels), None
         )
         if operator is None:
             self.notify(
-                f"No training operator pod (label {OPERATOR_LABEL}) in {OPERATOR_NAMESPACE} is in view; try :ns all",
+                f"No training operator pod (label {OPERATOR_POD_LABEL}) in {HYPERPOD_NAMESPACE} is in view; "
+                "try :ns all",
                 severity="warning",
             )
             return

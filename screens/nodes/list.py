@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input
 
 from hyptui.hyperpod.kinds import NODES
+from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REPLACEMENT
 from hyptui.screens.shell.connection_bar import ConnectionBar
 from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
@@ -36,10 +37,6 @@ def node_table_row(row: NodeRow) -> TableRow:
         sort_values={"pods": row.pods, "age": -row.created.timestamp() if row.created else None},
         labels=row.labels,
     )
-
-
-HEALTH_LABEL_KEY = "sagemaker.amazonaws.com/node-health-status"
-UNHEALTHY = "UnschedulablePendingReplacement"
 
 
 class NodesScreen(TableScreen):
@@ -76,7 +73,8 @@ class NodesScreen(TableScreen):
             NODES,
             None,
             name,
-            {"metadata": {"labels": {HEALTH_LABEL_KEY: UNHEALTHY}}},
-            question=f"Mark node {name} {UNHEALTHY}?\nHyperPod replaces it; its training pods move to healthy nodes.",
+            {"metadata": {"labels": {NODE_HEALTH_LABEL: PENDING_REPLACEMENT}}},
+            question=f"Mark node {name} {PENDING_REPLACEMENT}?\n"
+            "HyperPod replaces it; its training pods move to healthy nodes.",
             action="Mark unhealthy",
         )

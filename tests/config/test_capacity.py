@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hyptui.hyp_configs.capacity import (
-    GPU,
     INSTANCE_TYPES,
-    NEURON,
     CapacityError,
     cpu_reservation,
     memory_reservation,
@@ -15,6 +13,7 @@ from hyptui.hyp_configs.capacity import (
 )
 from hyptui.hyp_configs.registry import get_template
 from hyptui.hyp_configs.validation import capacity_messages, validate_values
+from hyptui.hyperpod.resources import GPU, NEURON
 
 JOB = get_template("hyp-pytorch-job", "1.1")
 BASE = {"job_name": "j", "image": "i"}

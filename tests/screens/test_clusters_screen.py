@@ -19,6 +19,7 @@ from hyptui.aws.gateway import AwsGateway
 from hyptui.aws.stacks import Stack, StackEvent
 from hyptui.aws.target import DEMO_REGION, AwsTarget
 from hyptui.hyperpod.kinds import NODES
+from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REPLACEMENT
 from hyptui.kube.target import KubeTarget
 from hyptui.screens.clusters.detail import ClusterDetailScreen
 from hyptui.screens.clusters.list import ClustersScreen
@@ -29,7 +30,7 @@ from hyptui.screens.shell.app import HyptuiApp
 from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT, instance_id
+from hyptui.sim.nodes.hyperpod_nodes import instance_id
 from hyptui.store.state import StackProgress
 from hyptui.views.clusters import stack_view
 from tests.aws.conftest import AWS_VARIABLES

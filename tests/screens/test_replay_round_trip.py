@@ -9,12 +9,12 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
+from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REPLACEMENT
 from hyptui.recording.recording_file import read_recording
 from hyptui.screens.nodes.list import NodesScreen
 from hyptui.screens.replay.app import ReplayApp
 from hyptui.screens.shell.app import HyptuiApp
 from hyptui.screens.widgets.resource_table import ResourceTable
-from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT
 from hyptui.store.selectors import get_object
 from tests.job_manifests import cpu_job
 from tests.screens.helpers import cell, make_app, settle, table_keys, wait_until, widget_text

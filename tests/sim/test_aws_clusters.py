@@ -8,8 +8,9 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from hyptui.hyperpod.kinds import NODES
+from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REPLACEMENT
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, PENDING_REPLACEMENT, instance_id
+from hyptui.sim.nodes.hyperpod_nodes import instance_id
 
 from .aws_clients import aws_client
 

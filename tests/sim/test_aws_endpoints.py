@@ -9,9 +9,10 @@ from hyptui.aws.failures import AwsFailure
 from hyptui.aws.gateway import AwsGateway
 from hyptui.aws.target import AwsTarget
 from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, NODES, PODS
+from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.nodes.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
+from hyptui.sim.nodes.system_pods import inference_operator_pod
 
 from .test_inference_operator import NS, START, add_inference_nodes, custom_endpoint
 
@@ -20,7 +21,7 @@ def test_describe_endpoint_follows_the_operator_to_in_service() -> None:
     sim = EmbeddedCluster(clock=SimClock(start=START, speed=0), populate=False)
     add_inference_nodes(sim.store, sim.clock.now())
     cpu_node = sim.store.get(NODES, None, "hyperpod-i-0000000000000000d")
-    sim.store.create(PODS, inference_operator_pod(cpu_node, sim.clock.now(), sim.logs), INFERENCE_NAMESPACE)
+    sim.store.create(PODS, inference_operator_pod(cpu_node, sim.clock.now(), sim.logs), INFERENCE_OPERATOR_NAMESPACE)
     with sim:
         gateway = AwsGateway(AwsTarget.embedded(sim.aws_url))
         with pytest.raises(AwsFailure, match=r'Could not find endpoint "arn:aws:sagemaker:us-east-2:123456789012:'):

@@ -16,10 +16,11 @@ from botocore.exceptions import ClientError
 from kubernetes import client, config
 
 from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, NODES, PODS
+from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
 from hyptui.screens.shell.main import main
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from hyptui.sim.nodes.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
+from hyptui.sim.nodes.system_pods import inference_operator_pod
 
 from .test_inference_operator import NS, START, add_inference_nodes, custom_endpoint
 
@@ -31,7 +32,7 @@ def cluster() -> Iterator[EmbeddedCluster]:
     sim = EmbeddedCluster(clock=SimClock(start=START, speed=0), populate=False)
     add_inference_nodes(sim.store, sim.clock.now())
     cpu_node = sim.store.get(NODES, None, "hyperpod-i-0000000000000000d")
-    sim.store.create(PODS, inference_operator_pod(cpu_node, sim.clock.now(), sim.logs), INFERENCE_NAMESPACE)
+    sim.store.create(PODS, inference_operator_pod(cpu_node, sim.clock.now(), sim.logs), INFERENCE_OPERATOR_NAMESPACE)
     with sim:
         yield sim
 

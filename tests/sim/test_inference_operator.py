@@ -19,13 +19,14 @@ from hyptui.hyperpod.kinds import (
     SAGEMAKER_ENDPOINT_REGISTRATIONS,
     ResourceKind,
 )
+from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
 from hyptui.sim.inference.endpoints import LOAD_ANNOTATION
 from hyptui.sim.inference.operator import InferenceOperator
 from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.nodes.hyperpod_nodes import make_node
-from hyptui.sim.nodes.system_pods import INFERENCE_NAMESPACE, inference_operator_pod
+from hyptui.sim.nodes.system_pods import inference_operator_pod
 
 START = datetime(2025, 6, 5, 12, 0, tzinfo=UTC)
 NS = "default"
@@ -49,7 +50,7 @@ def add_inference_nodes(store: ObjectStore, at: datetime) -> None:
             created_at=at,
         )
         store.create(NODES, node)
-    for namespace in (NS, INFERENCE_NAMESPACE):
+    for namespace in (NS, INFERENCE_OPERATOR_NAMESPACE):
         store.create(NAMESPACES, {"metadata": {"name": namespace}})
 
 
@@ -94,8 +95,8 @@ class Sim:
         return "".join(self.logs.read(NS, pod["metadata"]["name"], "worker"))
 
     def operator_log(self) -> str:
-        pod = self.store.list(PODS, INFERENCE_NAMESPACE)[0][0]
-        return "".join(self.logs.read(INFERENCE_NAMESPACE, pod["metadata"]["name"], "manager"))
+        pod = self.store.list(PODS, INFERENCE_OPERATOR_NAMESPACE)[0][0]
+        return "".join(self.logs.read(INFERENCE_OPERATOR_NAMESPACE, pod["metadata"]["name"], "manager"))
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def sim() -> Sim:
     store, logs = ObjectStore(clock), LogStore()
     add_inference_nodes(store, clock.now())
     cpu_node = store.get(NODES, None, "hyperpod-i-0000000000000000d")
-    store.create(PODS, inference_operator_pod(cpu_node, clock.now(), logs), INFERENCE_NAMESPACE)
+    store.create(PODS, inference_operator_pod(cpu_node, clock.now(), logs), INFERENCE_OPERATOR_NAMESPACE)
     return Sim(clock, store, logs, InferenceOperator(store, logs))
 
 

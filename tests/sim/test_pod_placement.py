@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, hyperpod_node_name, make_node
+from hyptui.hyperpod.labels import NODE_HEALTH_LABEL
+from hyptui.sim.nodes.hyperpod_nodes import hyperpod_node_name, make_node
 from hyptui.sim.nodes.placement import cpu_millis, memory_bytes, parse_quantity, place_pod, pod_requests
 
 CREATED = datetime(2025, 1, 1, tzinfo=UTC)

@@ -18,6 +18,7 @@ from kubernetes import client
 from kubernetes.client.rest import ApiException
 
 from hyptui.hyperpod.kinds import EVENTS, NAMESPACES, NODES, PODS, WORKSPACE_CONNECTIONS, WORKSPACES
+from hyptui.hyperpod.labels import CREATED_BY_ANNOTATION
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.server import ApiServer
 from hyptui.sim.apiserver.storage import ObjectStore
@@ -27,7 +28,7 @@ from hyptui.sim.nodes.hyperpod_nodes import make_node
 from hyptui.sim.spaces.connections import EKS_CLUSTER_ARN, WEB_UI_DOMAIN, namespace_label
 from hyptui.sim.spaces.operator import LAST_ACTIVITY_ANNOTATION, SpacesOperator
 from hyptui.sim.spaces.seed import CODE_EDITOR_TEMPLATE, DISTRIBUTION_CPU_IMAGE, create_space_templates
-from hyptui.sim.spaces.webhook import CREATED_BY_ANNOTATION, SIMULATED_CALLER
+from hyptui.sim.spaces.webhook import SIMULATED_CALLER
 
 from .conftest import SIM_START
 

@@ -16,19 +16,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hyptui.hyperpod.kinds import NODES
-from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import SimClock
-from hyptui.sim.inference.endpoints import ACCOUNT_ID, DEFAULT_REGION
-from hyptui.sim.nodes.hyperpod_nodes import (
+from hyptui.hyperpod.labels import (
     CLUSTER_NAME_LABEL,
     INSTANCE_GROUP_LABEL,
     INSTANCE_TYPE_LABEL,
     NODE_HEALTH_LABEL,
     PENDING_REBOOT,
     PENDING_REPLACEMENT,
+    REGION_LABEL,
     UNSCHEDULABLE,
-    instance_id,
+    ZONE_LABEL,
 )
+from hyptui.sim.apiserver.storage import ObjectStore
+from hyptui.sim.clock import SimClock
+from hyptui.sim.inference.endpoints import ACCOUNT_ID, DEFAULT_REGION
+from hyptui.sim.nodes.hyperpod_nodes import instance_id
 
 LIVE_CLUSTER_DEFAULT = "ml-cluster-aim371"  # the seed's cluster name, for an embedded cluster without nodes
 EKS, SLURM = "Eks", "Slurm"
@@ -202,7 +204,7 @@ def live_cluster(store: ObjectStore, fallback_created: datetime) -> HyperPodClus
     region = DEFAULT_REGION
     for node in mine:
         labels = node["metadata"].get("labels") or {}
-        region = labels.get("topology.kubernetes.io/region", region)
+        region = labels.get(REGION_LABEL, region)
         status, message = _node_status(node)
         summary = ClusterNode(
             instance_id=instance_id(node["metadata"]["name"]),
@@ -213,7 +215,7 @@ def live_cluster(store: ObjectStore, fallback_created: datetime) -> HyperPodClus
             message=message,
             private_ip=_address(node, "InternalIP"),
             private_dns=_address(node, "InternalDNS"),
-            zone=labels.get("topology.kubernetes.io/zone", f"{region}b"),
+            zone=labels.get(ZONE_LABEL, f"{region}b"),
         )
         groups.setdefault((summary.instance_group, summary.instance_type), []).append(summary)
     created = min((n.launch_time for group in groups.values() for n in group), default=fallback_created)

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, ResourceKind
+from hyptui.hyperpod.labels import INSTANCE_TYPE_LABEL
+from hyptui.hyperpod.resources import GPU
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.nodes.hyperpod_nodes import INSTANCE_TYPE_LABEL, INSTANCE_TYPES
+from hyptui.sim.nodes.hyperpod_nodes import INSTANCE_TYPES
 
 ENDPOINT_KINDS: tuple[ResourceKind, ...] = (INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS)
 ACCOUNT_ID = "123456789012"  # the simulated AWS account (moto's default too)
@@ -151,7 +153,7 @@ def _jumpstart_resources(instance_type: str, partition: str | None) -> dict[str,
         return {"requests": {f"nvidia.com/{partition}": "1"}, "limits": {f"nvidia.com/{partition}": "1"}}
     known = INSTANCE_TYPES.get(instance_type)
     gpus = known.gpus if known else 1
-    return {"requests": {"nvidia.com/gpu": str(gpus)}, "limits": {"nvidia.com/gpu": str(gpus)}}
+    return {"requests": {GPU: str(gpus)}, "limits": {GPU: str(gpus)}}
 
 
 def endpoint_spec(kind: ResourceKind, obj: dict, region: str = DEFAULT_REGION) -> EndpointSpec:

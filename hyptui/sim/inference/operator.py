@@ -28,6 +28,8 @@ from typing import Any
 
 from hyptui.hyperpod.conditions import set_status_condition
 from hyptui.hyperpod.kinds import NODES, PODS, SAGEMAKER_ENDPOINT_REGISTRATIONS, ResourceKind
+from hyptui.hyperpod.labels import APP_LABEL, CLUSTER_NAME_LABEL, INSTANCE_TYPE_LABEL, REGION_LABEL
+from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
@@ -40,7 +42,6 @@ from hyptui.sim.inference.endpoints import (
 )
 from hyptui.sim.inference.logs import ModelServerRun
 from hyptui.sim.nodes.container_logs import LogStore
-from hyptui.sim.nodes.hyperpod_nodes import CLUSTER_NAME_LABEL, INSTANCE_TYPE_LABEL
 from hyptui.sim.nodes.kubelet import (
     SCHEDULER_COMPONENT,
     accept,
@@ -59,12 +60,11 @@ from hyptui.sim.nodes.kubelet import (
     unschedulable,
 )
 from hyptui.sim.nodes.placement import node_allocatable, parse_quantity, place_pod
-from hyptui.sim.nodes.system_pods import INFERENCE_NAMESPACE, INFERENCE_OPERATOR_CONTAINER
+from hyptui.sim.nodes.system_pods import INFERENCE_OPERATOR_CONTAINER
 from hyptui.sim.operator_log import controller_log_line
 
 OPERATOR_COMPONENT = "hyperpod-inference-operator"
 FINALIZER = "inference.sagemaker.aws.amazon.com/finalizer"
-APP_LABEL = "app"  # `hyp list-pods` keeps the pods whose `app` label is the endpoint's name
 TEMPLATE_HASH_LABEL = "pod-template-hash"
 WORKER_CONTAINER = "worker"
 
@@ -174,8 +174,10 @@ class InferenceOperator:
         nodes, _ = self._store.list(NODES)
         pods, _ = self._store.list(PODS)
         cluster = {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in pods}
-        operator_pods = [p for p in pods if p["metadata"]["namespace"] == INFERENCE_NAMESPACE]
-        self._operator_pod = (INFERENCE_NAMESPACE, operator_pods[0]["metadata"]["name"]) if operator_pods else None
+        operator_pods = [p for p in pods if p["metadata"]["namespace"] == INFERENCE_OPERATOR_NAMESPACE]
+        self._operator_pod = (
+            (INFERENCE_OPERATOR_NAMESPACE, operator_pods[0]["metadata"]["name"]) if operator_pods else None
+        )
         for kind, obj in endpoints:
             _EndpointReconciler(self, kind, obj, nodes, cluster, now).run()
 
@@ -209,7 +211,7 @@ class _EndpointReconciler:
         self.namespace = obj["metadata"]["namespace"]
         self.name = obj["metadata"]["name"]
         labels = (nodes[0]["metadata"].get("labels") or {}) if nodes else {}
-        self.region = labels.get("topology.kubernetes.io/region", DEFAULT_REGION)
+        self.region = labels.get(REGION_LABEL, DEFAULT_REGION)
         self.cluster_name = labels.get(CLUSTER_NAME_LABEL, "hyperpod-cluster")
         self.spec: EndpointSpec = endpoint_spec(kind, obj, self.region)
         self.tried_scheduling: set[str] = set()

@@ -29,6 +29,7 @@ from hyptui.hyperpod.kinds import (
     WORKLOADS,
     ResourceKind,
 )
+from hyptui.hyperpod.labels import JOB_LABEL, JOB_UID_LABEL, PRIORITY_CLASS_LABEL
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import rfc3339
@@ -48,7 +49,6 @@ from hyptui.sim.kueue.workloads import (
     NO_RESERVATION_MESSAGE,
     PENDING,
     PREEMPTED,
-    PRIORITY_CLASS_LABEL,
     QUOTA_RESERVED,
     REQUEUED,
     RESOURCE_IN_USE_FINALIZER,
@@ -71,7 +71,6 @@ from hyptui.sim.kueue.workloads import (
 
 ADMISSION_COMPONENT = "kueue-admission"
 JOB_CONTROLLER_COMPONENT = "kueue-job-controller"
-_JOB_POD_LABEL = "HPJob"  # the training operator's pods carry their job's name under this label
 
 
 def _time(value: str) -> datetime:
@@ -148,7 +147,7 @@ class _Cluster:
             workloads=by_key(WORKLOADS),
         )
         for pod in store.list(PODS)[0]:
-            job_name = (pod["metadata"].get("labels") or {}).get(_JOB_POD_LABEL)
+            job_name = (pod["metadata"].get("labels") or {}).get(JOB_LABEL)
             if job_name:
                 cluster.job_pods[(pod["metadata"]["namespace"], job_name)] += 1
         return cluster
@@ -466,7 +465,7 @@ class KueueScheduler:
         now: datetime,
     ) -> None:
         """Mark the targets evicted; their jobs are stopped now and their quota returns once the pods are gone."""
-        job_uid = (preemptor["metadata"].get("labels") or {}).get("kueue.x-k8s.io/job-uid", "UNKNOWN")
+        job_uid = (preemptor["metadata"].get("labels") or {}).get(JOB_UID_LABEL, "UNKNOWN")
         for target in targets:
             if target.reservation.evicted:
                 continue

@@ -26,16 +26,15 @@ from hyptui.hyperpod.kinds import (
     WORKLOAD_PRIORITY_CLASSES,
     ResourceKind,
 )
+from hyptui.hyperpod.labels import INSTANCE_TYPE_LABEL, MANAGED_QUEUE_LABEL, QUOTA_ALLOCATION_LABEL
+from hyptui.hyperpod.resources import EFA, GPU, NEURON
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.kueue.quota import amount, quantity_text
-from hyptui.sim.nodes.hyperpod_nodes import EFA, GPU, INSTANCE_TYPE_LABEL, INSTANCE_TYPES
+from hyptui.sim.nodes.hyperpod_nodes import INSTANCE_TYPES
 
-MANAGED_LABEL = "sagemaker.amazonaws.com/sagemaker-managed-queue"
-QUOTA_ALLOCATION_LABEL = "sagemaker.amazonaws.com/quota-allocation-id"
 ACTIVATE_QUOTA_LABEL = "sagemaker.amazonaws.com/activate-quota"
 COHORT = "shared-pool"
-NEURON = "aws.amazon.com/neurondevice"
 COVERED_RESOURCES = (NEURON, "cpu", "memory", GPU, EFA)
 
 LEND_AND_BORROW, LEND, DONT_LEND = "LendAndBorrow", "Lend", "DontLend"
@@ -132,7 +131,7 @@ def apply_task_governance(store: ObjectStore, governance: TaskGovernance) -> Non
     for kind, objects in wanted.items():
         for (namespace, _), obj in objects.items():
             _upsert(store, kind, namespace or None, obj)
-        current, _ = store.list(kind, label_selector=f"{MANAGED_LABEL}=true")
+        current, _ = store.list(kind, label_selector=f"{MANAGED_QUEUE_LABEL}=true")
         for obj in current:
             key = (obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
             if key not in objects:
@@ -144,7 +143,7 @@ def _want(wanted: dict[ResourceKind, dict[tuple[str, str], dict[str, Any]]], kin
 
 
 def _managed(**extra: str) -> dict[str, str]:
-    return {MANAGED_LABEL: "true", **extra}
+    return {MANAGED_QUEUE_LABEL: "true", **extra}
 
 
 def _priority_class(priority_class: PriorityClass) -> dict[str, Any]:
@@ -227,7 +226,7 @@ def _local_queue(quota: ComputeQuota) -> dict[str, Any]:
 
 
 def _ensure_namespace(store: ObjectStore, quota: ComputeQuota) -> None:
-    labels = {MANAGED_LABEL: "true", QUOTA_ALLOCATION_LABEL: quota.team, ACTIVATE_QUOTA_LABEL: "Enabled"}
+    labels = {MANAGED_QUEUE_LABEL: "true", QUOTA_ALLOCATION_LABEL: quota.team, ACTIVATE_QUOTA_LABEL: "Enabled"}
     try:
         store.get(NAMESPACES, None, quota.namespace)
     except ApiError as error:
@@ -269,8 +268,8 @@ def _delete_if_present(store: ObjectStore, kind: ResourceKind, key: tuple[str, s
 def read_task_governance(store: ObjectStore) -> TaskGovernance:
     """The governance the cluster's SageMaker-managed Kueue objects express: the inverse of `apply_task_governance`,
     so the AWS side starts from whatever the cluster holds (the seed's, a seed file's, a saved state's)."""
-    classes, _ = store.list(WORKLOAD_PRIORITY_CLASSES, label_selector=f"{MANAGED_LABEL}=true")
-    queues, _ = store.list(CLUSTER_QUEUES, label_selector=f"{MANAGED_LABEL}=true")
+    classes, _ = store.list(WORKLOAD_PRIORITY_CLASSES, label_selector=f"{MANAGED_QUEUE_LABEL}=true")
+    queues, _ = store.list(CLUSTER_QUEUES, label_selector=f"{MANAGED_QUEUE_LABEL}=true")
     quotas = tuple(q for q in (_quota_of(queue) for queue in queues) if q is not None)
     policy = None
     if classes:

@@ -12,12 +12,10 @@ from typing import Any
 from hyptui.hyperpod.conditions import set_status_condition
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, WORKLOADS
 from hyptui.hyperpod.kueue_versions import KUEUE_GROUP
+from hyptui.hyperpod.labels import JOB_UID_LABEL, QUEUE_LABEL
 from hyptui.sim.kueue.quota import PodSetRequest, amount
 from hyptui.sim.nodes.placement import pod_requests
 
-QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
-PRIORITY_CLASS_LABEL = "kueue.x-k8s.io/priority-class"
-JOB_UID_LABEL = "kueue.x-k8s.io/job-uid"
 RESOURCE_IN_USE_FINALIZER = "kueue.x-k8s.io/resource-in-use"
 
 QUOTA_RESERVED = "QuotaReserved"

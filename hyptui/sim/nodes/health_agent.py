@@ -21,15 +21,12 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from hyptui.hyperpod.kinds import NODES, PODS
-from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import rfc3339
-from hyptui.sim.events import EventRecorder
-from hyptui.sim.nodes.container_logs import LogStore
-from hyptui.sim.nodes.hyperpod_nodes import (
+from hyptui.hyperpod.labels import (
     CLUSTER_NAME_LABEL,
     DEEP_HEALTH_IN_PROGRESS,
     DEEP_HEALTH_LABEL,
     DEEP_HEALTH_PASSED,
+    HEALTH_TAINT,
     INSTANCE_GROUP_LABEL,
     INSTANCE_TYPE_LABEL,
     NODE_HEALTH_LABEL,
@@ -37,17 +34,20 @@ from hyptui.sim.nodes.hyperpod_nodes import (
     PENDING_REPLACEMENT,
     SCHEDULABLE,
     UNSCHEDULABLE,
-    hyperpod_node_name,
-    instance_id,
-    make_node,
+    ZONE_LABEL,
 )
-from hyptui.sim.nodes.system_pods import HEALTH_AGENT_CONTAINER, HEALTH_AGENT_LABELS, SYSTEM_NAMESPACE, health_agent_pod
+from hyptui.hyperpod.namespaces import HYPERPOD_NAMESPACE
+from hyptui.sim.apiserver.storage import ObjectStore
+from hyptui.sim.clock import rfc3339
+from hyptui.sim.events import EventRecorder
+from hyptui.sim.nodes.container_logs import LogStore
+from hyptui.sim.nodes.hyperpod_nodes import hyperpod_node_name, instance_id, make_node
+from hyptui.sim.nodes.system_pods import HEALTH_AGENT_CONTAINER, HEALTH_AGENT_LABELS, health_agent_pod
 
 AGENT_COMPONENT = "hyperpod-health-monitoring-agent"  # chosen
 NODE_CONTROLLER = "node-controller"
 KUBELET = "kubelet"
 
-HEALTH_TAINT_VALUE = "Unschedulable"
 NOT_READY_AFTER_SECONDS = 20  # quarantine → HyperPod stops the instance for its reboot or replacement
 REBOOT_SECONDS = 180  # quarantine → the rebooted instance is back and Schedulable
 REPLACEMENT_SECONDS = 420  # quarantine → the new instance joins the cluster
@@ -131,18 +131,13 @@ class NodeHealthAgent:
         self._events.record(node, NODES, event_type, reason, message, at, component, host=host)
 
     def _agent_log(self, node_name: str, line: str, at: datetime) -> None:
-        pods, _ = self._store.list(PODS, SYSTEM_NAMESPACE, label_selector="app=health-monitoring-agent")
+        pods, _ = self._store.list(PODS, HYPERPOD_NAMESPACE, label_selector="app=health-monitoring-agent")
         for pod in pods:
             if pod["spec"].get("nodeName") == node_name:
-                self._logs.append(SYSTEM_NAMESPACE, pod["metadata"]["name"], HEALTH_AGENT_CONTAINER, line, at)
+                self._logs.append(HYPERPOD_NAMESPACE, pod["metadata"]["name"], HEALTH_AGENT_CONTAINER, line, at)
 
     def _quarantine(self, node: dict, health: str, at: datetime) -> dict:
-        taint = {
-            "key": NODE_HEALTH_LABEL,
-            "value": HEALTH_TAINT_VALUE,
-            "effect": "NoSchedule",
-            "timeAdded": rfc3339(at),
-        }
+        taint = {**HEALTH_TAINT, "timeAdded": rfc3339(at)}
 
         def quarantine(n: dict) -> None:
             n.setdefault("spec", {}).setdefault("taints", []).append(taint)
@@ -151,7 +146,7 @@ class NodeHealthAgent:
         name = node["metadata"]["name"]
         action = "reboot" if health == PENDING_REBOOT else "replace"
         message = (
-            f"Node {name} is {health}: quarantined with taint {NODE_HEALTH_LABEL}={HEALTH_TAINT_VALUE}:NoSchedule, "
+            f"Node {name} is {health}: quarantined with taint {NODE_HEALTH_LABEL}={UNSCHEDULABLE}:NoSchedule, "
             f"HyperPod will {action} instance {instance_id(name)}"
         )
         self._event(node, "Warning", "NodeUnhealthy", message, at, AGENT_COMPONENT)
@@ -217,21 +212,14 @@ class NodeHealthAgent:
             labels[INSTANCE_TYPE_LABEL],
             labels.get(CLUSTER_NAME_LABEL, ""),
             labels.get(INSTANCE_GROUP_LABEL, ""),
-            zone=labels.get("topology.kubernetes.io/zone", "us-east-2b"),
+            zone=labels.get(ZONE_LABEL, "us-east-2b"),
             internal_ip=ip,
             created_at=at,
         )
         if DEEP_HEALTH_LABEL in node["metadata"]["labels"]:
             node["metadata"]["labels"][NODE_HEALTH_LABEL] = UNSCHEDULABLE
             node["metadata"]["labels"][DEEP_HEALTH_LABEL] = DEEP_HEALTH_IN_PROGRESS
-            node["spec"]["taints"] = [
-                {
-                    "key": NODE_HEALTH_LABEL,
-                    "value": HEALTH_TAINT_VALUE,
-                    "effect": "NoSchedule",
-                    "timeAdded": rfc3339(at),
-                }
-            ]
+            node["spec"]["taints"] = [{**HEALTH_TAINT, "timeAdded": rfc3339(at)}]
         node = self._store.create(NODES, node)
         self._event(node, "Normal", "Starting", "Starting kubelet.", at, KUBELET)
         self._event(
@@ -247,7 +235,7 @@ class NodeHealthAgent:
         message = f"Node {name} replaces {old_name} (instance {instance_id(old_name)}, {PENDING_REPLACEMENT}): {checks}"
         self._event(node, "Normal", "ReplacementNode", message, at, AGENT_COMPONENT)
         if had_agent:
-            self._store.create(PODS, health_agent_pod(node, at, self._rng, self._logs), SYSTEM_NAMESPACE)
+            self._store.create(PODS, health_agent_pod(node, at, self._rng, self._logs), HYPERPOD_NAMESPACE)
         # A replacement whose deep health checks already fell due by now finishes them in this pass.
         self._reconcile(node, now)
 

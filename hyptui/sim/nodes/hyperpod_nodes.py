@@ -9,23 +9,19 @@ from datetime import datetime
 
 from hyptui.hyp_configs.capacity import INSTANCE_TYPES as CATALOG
 from hyptui.hyp_configs.capacity import InstanceCapacity
+from hyptui.hyperpod.labels import (
+    CLUSTER_NAME_LABEL,
+    DEEP_HEALTH_LABEL,
+    DEEP_HEALTH_PASSED,
+    INSTANCE_GROUP_LABEL,
+    INSTANCE_TYPE_LABEL,
+    NODE_HEALTH_LABEL,
+    REGION_LABEL,
+    SCHEDULABLE,
+    ZONE_LABEL,
+)
+from hyptui.hyperpod.resources import EFA, GPU
 from hyptui.sim.clock import rfc3339
-
-CLUSTER_NAME_LABEL = "sagemaker.amazonaws.com/cluster-name"
-INSTANCE_GROUP_LABEL = "sagemaker.amazonaws.com/instance-group-name"
-NODE_HEALTH_LABEL = "sagemaker.amazonaws.com/node-health-status"
-DEEP_HEALTH_LABEL = "sagemaker.amazonaws.com/deep-health-check-status"
-INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type"
-# Values of the two health labels, as the "Resilience-related Kubernetes labels" page of the HyperPod docs lists them.
-SCHEDULABLE = "Schedulable"
-UNSCHEDULABLE = "Unschedulable"  # deep health checks running
-PENDING_REPLACEMENT = "UnschedulablePendingReplacement"
-PENDING_REBOOT = "UnschedulablePendingReboot"
-DEEP_HEALTH_PASSED = "Passed"
-DEEP_HEALTH_IN_PROGRESS = "InProgress"
-
-GPU = "nvidia.com/gpu"
-EFA = "vpc.amazonaws.com/efa"
 
 KUBELET_VERSION = "v1.32.3-eks-473151a"
 CONTAINER_RUNTIME = "containerd://1.7.27"
@@ -155,8 +151,8 @@ def make_node(
         "sagemaker.amazonaws.com/compute-type": "hyperpod",
         INSTANCE_GROUP_LABEL: instance_group,
         NODE_HEALTH_LABEL: SCHEDULABLE,
-        "topology.kubernetes.io/region": region,
-        "topology.kubernetes.io/zone": zone,
+        REGION_LABEL: region,
+        ZONE_LABEL: zone,
     }
     if itype.gpus:
         labels[DEEP_HEALTH_LABEL] = DEEP_HEALTH_PASSED

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, SCHEDULABLE
+from hyptui.hyperpod.labels import HEALTH_TAINT, NODE_HEALTH_LABEL, SCHEDULABLE
 
 _QUANTITY = re.compile(r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$")
 _BINARY_SUFFIXES = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
@@ -133,7 +133,7 @@ def _untolerated_taint(pod_spec: dict, node: dict) -> str | None:
     health = labels.get(NODE_HEALTH_LABEL, SCHEDULABLE)
     if health != SCHEDULABLE and not any(t.get("key") == NODE_HEALTH_LABEL for t in taints):
         # HyperPod's health taint lands moments after the label; the sim treats the label as the taint meanwhile.
-        taints.append({"key": NODE_HEALTH_LABEL, "value": "Unschedulable", "effect": "NoSchedule"})
+        taints.append(dict(HEALTH_TAINT))
     if not _is_ready(node):
         taints.append({"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"})
     for taint in taints:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
+from hyptui.hyperpod.namespaces import HYPERPOD_NAMESPACE, INFERENCE_OPERATOR_NAMESPACE
 from hyptui.sim.clock import rfc3339
 from hyptui.sim.nodes.container_logs import LogStore
 
-SYSTEM_NAMESPACE = "aws-hyperpod"
 HEALTH_AGENT_IMAGE = "905418368575.dkr.ecr.us-east-2.amazonaws.com/hyperpod-health-monitoring-agent:1.0.742.0_1.0.241.0"
 HEALTH_AGENT_LABELS = {"app": "health-monitoring-agent"}
 HEALTH_AGENT_CONTAINER = "health-monitoring-agent"
@@ -78,7 +78,7 @@ def health_agent_pod(node: dict, at: datetime, rng: random.Random, logs: LogStor
     name = f"health-monitoring-agent-{pod_suffix(rng, 5)}"
     pod = running_system_pod(
         name,
-        SYSTEM_NAMESPACE,
+        HYPERPOD_NAMESPACE,
         dict(HEALTH_AGENT_LABELS),
         HEALTH_AGENT_CONTAINER,
         HEALTH_AGENT_IMAGE,
@@ -88,11 +88,10 @@ def health_agent_pod(node: dict, at: datetime, rng: random.Random, logs: LogStor
         {"cpu": "500m", "memory": "512Mi"},
     )
     line = f"Health monitoring started on {node['metadata']['name']}: GPU, NVLink, EFA and kernel log monitors"
-    logs.append(SYSTEM_NAMESPACE, name, HEALTH_AGENT_CONTAINER, line, at)
+    logs.append(HYPERPOD_NAMESPACE, name, HEALTH_AGENT_CONTAINER, line, at)
     return pod
 
 
-INFERENCE_NAMESPACE = "hyperpod-inference-system"
 INFERENCE_OPERATOR_IMAGE = (
     "905418368575.dkr.ecr.us-east-2.amazonaws.com/hyperpod-inference-operator:v3.0-20250731-171436"
 )
@@ -110,7 +109,7 @@ def inference_operator_pod(node: dict, at: datetime, logs: LogStore) -> dict:
     name = f"hyperpod-inference-operator-controller-manager-{pod_suffix(rng, 10)}-{pod_suffix(rng, 5)}"
     pod = running_system_pod(
         name,
-        INFERENCE_NAMESPACE,
+        INFERENCE_OPERATOR_NAMESPACE,
         dict(INFERENCE_OPERATOR_LABELS),
         INFERENCE_OPERATOR_CONTAINER,
         INFERENCE_OPERATOR_IMAGE,
@@ -129,5 +128,5 @@ def inference_operator_pod(node: dict, at: datetime, logs: LogStore) -> dict:
         ),
         'INFO\tStarting workers\t{"controller": "inferenceendpointconfig", "worker count": 1}',
     ):
-        logs.append(INFERENCE_NAMESPACE, name, INFERENCE_OPERATOR_CONTAINER, f"{stamp}\t{line}", at)
+        logs.append(INFERENCE_OPERATOR_NAMESPACE, name, INFERENCE_OPERATOR_CONTAINER, f"{stamp}\t{line}", at)
     return pod

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hyptui.hyperpod.kinds import PODS, WORKSPACE_CONNECTIONS, WORKSPACES
+from hyptui.hyperpod.labels import WORKSPACE_NAME_LABEL
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.spaces.webhook import SIMULATED_CALLER
@@ -37,7 +38,6 @@ EKS_CLUSTER_ARN = "arn:aws:eks:us-east-2:123456789012:cluster/ml-cluster-aim371"
 REGION = "us-east-2"
 PLUGIN_REMOTE_TYPES = ("vscode-remote", "kiro-remote", "cursor-remote")  # the access strategy's handler map
 TOKEN_SECONDS = 3600  # the chart's jwtExpiration
-WORKSPACE_NAME_LABEL = "workspace.jupyter.org/workspace-name"
 
 _REMOTE_TYPE = re.compile(r"^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*-remote$")
 

@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hyptui.hyperpod.kinds import NODES, PODS, WORKSPACES
+from hyptui.hyperpod.labels import WORKSPACE_NAME_LABEL
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
@@ -52,7 +53,7 @@ from hyptui.sim.nodes.kubelet import (
     unschedulable,
 )
 from hyptui.sim.nodes.placement import place_pod
-from hyptui.sim.spaces.connections import WORKSPACE_NAME_LABEL, WorkspaceConnections
+from hyptui.sim.spaces.connections import WorkspaceConnections
 from hyptui.sim.spaces.webhook import WorkspaceDefaulter
 
 LAST_ACTIVITY_ANNOTATION = "sim.hyptui.io/last-activity"  # chosen for the simulator; see the module docstring

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from hyptui.hyperpod.kinds import NAMESPACES, WORKSPACE_TEMPLATES, WORKSPACES
+from hyptui.hyperpod.labels import DEFAULT_TEMPLATE_LABEL, INSTANCE_TYPE_LABEL
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.spaces.webhook import ADDON_NAMESPACE, DEFAULT_TEMPLATE_LABEL
+from hyptui.sim.spaces.webhook import ADDON_NAMESPACE
 
 DISTRIBUTION_CPU_IMAGE = "public.ecr.aws/sagemaker/sagemaker-distribution:latest-cpu"
 DISTRIBUTION_GPU_IMAGE = "public.ecr.aws/sagemaker/sagemaker-distribution:latest-gpu"
@@ -76,7 +77,7 @@ def seed_space() -> dict[str, Any]:
             "desiredStatus": "Running",
             "resources": {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"cpu": "1", "memory": "2Gi"}},
             "volumes": [{"name": "fsx", "mountPath": "/fsx", "persistentVolumeClaimName": "fsx-claim"}],
-            "nodeSelector": {"node.kubernetes.io/instance-type": "ml.t3.medium"},
+            "nodeSelector": {INSTANCE_TYPE_LABEL: "ml.t3.medium"},
             "templateRef": {"name": JUPYTER_TEMPLATE, "namespace": ADDON_NAMESPACE},
         },
     }

@@ -13,14 +13,13 @@ import copy
 from typing import Any
 
 from hyptui.hyperpod.kinds import WORKSPACE_TEMPLATES, WORKSPACES
+from hyptui.hyperpod.labels import CREATED_BY_ANNOTATION, DEFAULT_TEMPLATE_LABEL
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
 
-CREATED_BY_ANNOTATION = "workspace.jupyter.org/created-by"
 LAST_UPDATED_BY_ANNOTATION = "workspace.jupyter.org/last-updated-by"
 TEMPLATE_LABEL = "workspace.jupyter.org/template-name"
 TEMPLATE_NAMESPACE_LABEL = "workspace.jupyter.org/template-namespace"
-DEFAULT_TEMPLATE_LABEL = "workspace.jupyter.org/default-template"
 ADDON_NAMESPACE = "jupyter-k8s-system"  # where the add-on chart installs its templates (its `namespace` value)
 # Chosen: the embedded cluster authenticates nobody, so every request comes from this one IAM role session.
 SIMULATED_CALLER = "arn:aws:sts::123456789012:assumed-role/HyperPodAdmin/hyptui"

@@ -29,12 +29,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
+from hyptui.hyperpod.labels import JOB_LABEL, NODE_HEALTH_LABEL, OPERATOR_POD_LABEL, SCHEDULABLE
+from hyptui.hyperpod.resources import GPU
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import rfc3339, rfc3339_micro
 from hyptui.sim.events import EventRecorder, object_reference
 from hyptui.sim.nodes.container_logs import LogStore
-from hyptui.sim.nodes.hyperpod_nodes import NODE_HEALTH_LABEL, SCHEDULABLE, instance_id
+from hyptui.sim.nodes.hyperpod_nodes import instance_id
 from hyptui.sim.nodes.kubelet import (
     SCHEDULER_COMPONENT,
     accept,
@@ -66,11 +68,9 @@ QUIET_LOG_ANNOTATION = "sim.hyptui.io/quiet-log"
 FAULT_DETECTED_ANNOTATION = "sim.hyptui.io/fault-detected-at"  # written by the operator while a fault is remediated
 DEFAULT_DURATION_SECONDS = 900
 
-HPJOB_LABEL = "HPJob"  # what `hyp list-pods` selects on
 JOB_NAME_LABEL = "job-name"  # HPTO pods also carry this in the published awsome-distributed-training examples
 REPLICA_SPEC_LABEL = "sagemaker.amazonaws.com/replica-spec-name"  # chosen
 REPLICA_INDEX_LABEL = "sagemaker.amazonaws.com/replica-index"  # chosen
-OPERATOR_POD_LABEL = "hp-training-control-plane"  # `hyp get-operator-logs` selects the operator pod on this key
 OPERATOR_CONTAINER = "manager"
 MAIN_CONTAINER = "pytorch-job-container"
 
@@ -170,7 +170,7 @@ def _nproc_per_node(job: dict, pod_spec: dict) -> int:
     wanted = pod_requests(pod_spec)
     if value == "cpu":
         return max(1, wanted["cpu"] // 1000)
-    return max(1, wanted["nvidia.com/gpu"])
+    return max(1, wanted[GPU])
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +452,7 @@ class _JobReconciler:
         apply_pod_defaults(spec, "OnFailure")  # chosen: the operator restarts failed runs in place
         labels = {
             **(template_metadata.get("labels") or {}),
-            HPJOB_LABEL: self.name,
+            JOB_LABEL: self.name,
             JOB_NAME_LABEL: self.name,
             REPLICA_SPEC_LABEL: replica.spec_name,
             REPLICA_INDEX_LABEL: str(replica.index),
