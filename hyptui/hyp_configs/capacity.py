@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hyptui.hyperpod.quantities import leading_number
 from hyptui.hyperpod.resources import EFA, GPU, MIG_PREFIX, NEURON
 
 
@@ -280,12 +281,6 @@ def mig_slices(profile: str) -> int:
     return int(match.group(1))
 
 
-def _number(text: object) -> float | None:
-    """The leading number of a quantity such as `80.5Gi`, as the SDK reads it."""
-    match = re.match(r"^([0-9]*\.?[0-9]+)", str(text)) if text else None
-    return float(match.group(1)) if match else None
-
-
 def _first_int(resources: dict, keys: tuple[str, ...]) -> int | None:
     for key in keys:
         if resources.get(key):
@@ -424,8 +419,8 @@ def _check_partition(
 def _settle_memory(instance: InstanceCapacity, requests: dict, limits: dict) -> None:
     limit_text = limits.get("memory")
     user_limit = limit_text is not None
-    limit = _number(limit_text if user_limit else requests.get("memory"))
-    request = _number(requests.get("memory"))
+    limit = leading_number(limit_text if user_limit else requests.get("memory"))
+    request = leading_number(requests.get("memory"))
     if limit is None or request is None:
         raise CapacityError(f"Invalid memory format: {limit_text or requests.get('memory')}")
     allocatable = int(instance.memory_gib - memory_reservation(instance.memory_gib))
@@ -459,7 +454,7 @@ def submission_resources(
     accelerators_limit = _first_int(limits, accelerator_keys)
     vcpu = _first_float(requests, ("cpu", "vcpu"))
     vcpu_limit = _first_float(limits, ("cpu", "vcpu"))
-    memory, memory_limit = _number(requests.get("memory")), _number(limits.get("memory"))
+    memory, memory_limit = leading_number(requests.get("memory")), leading_number(limits.get("memory"))
     if instance.accelerator_resource is None:
         accelerators = accelerators_limit = None
     elif accelerators is None or accelerators_limit is None:

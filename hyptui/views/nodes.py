@@ -16,17 +16,11 @@ from hyptui.hyperpod.labels import (
     NODE_HEALTH_LABEL,
     SCHEDULABLE,
 )
+from hyptui.hyperpod.quantities import whole_count
 from hyptui.hyperpod.resources import GPU
 from hyptui.store.selectors import by_name
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 from hyptui.views.pods import pods_by_node
-
-
-def _gpu_count(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
 
 
 def _pod_gpus(pod: KubeObject) -> int:
@@ -35,7 +29,7 @@ def _pod_gpus(pod: KubeObject) -> int:
     for container in containers:
         resources = container.get("resources") or {}
         requested = (resources.get("requests") or {}).get(GPU, (resources.get("limits") or {}).get(GPU, 0))
-        total += _gpu_count(requested)
+        total += whole_count(requested, integers_only=True)
     return total
 
 
@@ -71,7 +65,9 @@ def node_rows(state: AppState, now: datetime) -> tuple[NodeRow, ...]:
     for node in sorted(state.collection(NODES.key).objects.values(), key=by_name):
         labels = node.labels
         on_node = by_node.get(node.name, ())
-        allocatable = _gpu_count(((node.raw.get("status") or {}).get("allocatable") or {}).get(GPU, 0))
+        allocatable = whole_count(
+            ((node.raw.get("status") or {}).get("allocatable") or {}).get(GPU, 0), integers_only=True
+        )
         status = _node_status(node.raw)
         health = labels.get(NODE_HEALTH_LABEL, "-")
         rows.append(

@@ -12,15 +12,9 @@ from typing import Any
 
 from hyptui.hyperpod.age import human_duration, parse_time
 from hyptui.hyperpod.kinds import CLUSTER_QUEUES, LOCAL_QUEUES, WORKLOAD_PRIORITY_CLASSES, WORKLOADS
+from hyptui.hyperpod.quantities import whole_count
 from hyptui.hyperpod.resources import GPU
 from hyptui.store.state import AppState, KubeObject
-
-
-def _count(value: object) -> int:
-    try:
-        return int(float(str(value)))
-    except ValueError:
-        return 0
 
 
 def _conditions(raw: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -36,7 +30,7 @@ class PriorityRow:
 
 def priority_classes(state: AppState) -> tuple[PriorityRow, ...]:
     rows = [
-        PriorityRow(wpc.name, _count(wpc.raw.get("value")), str(wpc.raw.get("description") or ""))
+        PriorityRow(wpc.name, whole_count(wpc.raw.get("value")), str(wpc.raw.get("description") or ""))
         for wpc in state.collection(WORKLOAD_PRIORITY_CLASSES.key).objects.values()
     ]
     return tuple(sorted(rows, key=lambda row: (-row.value, row.name)))
@@ -62,10 +56,10 @@ def _gpu_quota(queue: KubeObject) -> tuple[int, int | None]:
         for flavor in group.get("flavors") or ():
             for resource in flavor.get("resources") or ():
                 if resource.get("name") == GPU:
-                    nominal += _count(resource.get("nominalQuota"))
+                    nominal += whole_count(resource.get("nominalQuota"))
                     if resource.get("borrowingLimit") is not None:
                         limited = True
-                        limit += _count(resource["borrowingLimit"])
+                        limit += whole_count(resource["borrowingLimit"])
     return nominal, (limit if limited else None)
 
 
@@ -74,8 +68,8 @@ def _gpu_usage(queue: KubeObject) -> tuple[int, int]:
     for flavor in (queue.raw.get("status") or {}).get("flavorsUsage") or ():
         for resource in flavor.get("resources") or ():
             if resource.get("name") == GPU:
-                total += _count(resource.get("total"))
-                borrowed += _count(resource.get("borrowed"))
+                total += whole_count(resource.get("total"))
+                borrowed += whole_count(resource.get("borrowed"))
     return total, borrowed
 
 
@@ -107,8 +101,8 @@ def team_rows(state: AppState) -> tuple[TeamRow, ...]:
                 borrowed=borrowed,
                 lent=lent,
                 idle=max(0, guaranteed - own - lent),
-                pending=_count(status.get("pendingWorkloads")),
-                admitted=_count(status.get("admittedWorkloads")),
+                pending=whole_count(status.get("pendingWorkloads")),
+                admitted=whole_count(status.get("admittedWorkloads")),
             )
         )
     return tuple(rows)
@@ -137,8 +131,8 @@ def workload_gpus(raw: Mapping[str, Any]) -> int:
         per_pod = 0
         for container in ((pod_set.get("template") or {}).get("spec") or {}).get("containers") or ():
             resources = container.get("resources") or {}
-            per_pod += _count((resources.get("requests") or resources.get("limits") or {}).get(GPU, 0))
-        total += per_pod * _count(pod_set.get("count", 1))
+            per_pod += whole_count((resources.get("requests") or resources.get("limits") or {}).get(GPU, 0))
+        total += per_pod * whole_count(pod_set.get("count", 1))
     return total
 
 
@@ -206,7 +200,7 @@ def workload_rows(state: AppState, now: datetime) -> tuple[WorkloadRow, ...]:
                     job=_owner_job(raw),
                     queue=queue,
                     priority=priority,
-                    priority_value=values.get(priority, _count(spec.get("priority"))),
+                    priority_value=values.get(priority, whole_count(spec.get("priority"))),
                     state=word,
                     gpus=workload_gpus(raw),
                     waiting=human_duration(now - since) if since else "",

@@ -1,17 +1,14 @@
-"""The simulated scheduler: quantities, requests, node choice and kube-scheduler's FailedScheduling wording."""
+"""The simulated scheduler: requests, node choice and kube-scheduler's FailedScheduling wording."""
 
 from __future__ import annotations
 
 import random
 import re
 from datetime import UTC, datetime
-from decimal import Decimal
-
-import pytest
 
 from hyptui.hyperpod.labels import NODE_HEALTH_LABEL
 from hyptui.sim.nodes.hyperpod_nodes import hyperpod_node_name, make_node
-from hyptui.sim.nodes.placement import cpu_millis, memory_bytes, parse_quantity, place_pod, pod_requests
+from hyptui.sim.nodes.placement import place_pod, pod_requests
 
 CREATED = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -32,24 +29,6 @@ def pod(name: str, gpus: int = 4, instance_type: str = "ml.g5.12xlarge", node_na
     if node_name:
         spec["nodeName"] = node_name
     return {"metadata": {"name": name, "uid": f"uid-{name}"}, "spec": spec, "status": {"phase": phase or "Running"}}
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("500m", "0.5"), ("4", "4"), ("0.1", "0.1"), ("16Gi", str(16 * 2**30)), ("1000Mi", str(1000 * 2**20))],
-)
-def test_quantities_parse_to_base_units(text: str, expected: str) -> None:
-    assert parse_quantity(text) == Decimal(expected)
-
-
-def test_cpu_and_memory_helpers_round_like_the_api_server() -> None:
-    assert cpu_millis("500m") == 500
-    assert cpu_millis(4) == 4000
-    assert cpu_millis("0.1") == 100
-    assert memory_bytes("104Gi") == 104 * 2**30
-    assert memory_bytes("1e3") == 1000
-    with pytest.raises(ValueError, match="quantities must match"):
-        parse_quantity("4 cores")
 
 
 def test_requests_sum_containers_default_to_limits_and_respect_init_containers() -> None:

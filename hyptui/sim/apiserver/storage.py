@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import yaml
 
 from hyptui.hyperpod.kinds import CREATE_ONLY_KINDS, NAMESPACES, NODES, PODS, ResourceKind
+from hyptui.hyperpod.quantities import number_text
 from hyptui.sim.apiserver.errors import (
     ApiError,
     already_exists,
@@ -746,12 +747,6 @@ def _check_type(kind: ResourceKind, obj: Mapping[str, Any]) -> None:
         raise bad_request(f"the kind in the data ({obj['kind']}) does not match the expected kind ({kind.kind})")
 
 
-def _quantity_text(value: int | float) -> str:
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{round(value * 1000)}m"  # 0.5 -> "500m", as the API server canonicalises a fractional CPU
-
-
 def _quantity_maps(kind: ResourceKind, obj: Mapping[str, Any]) -> list[tuple[str | int, ...]]:
     """Paths of the resource-quantity maps in built-in kinds (custom resources keep what their schema allows)."""
     if kind.key == PODS.key:
@@ -792,7 +787,7 @@ def _canonical_quantities(kind: ResourceKind, obj: dict[str, Any]) -> dict[str, 
         quantities = _at(converted, path)
         for resource, value in quantities.items():
             if _is_number(value):
-                quantities[resource] = _quantity_text(value)
+                quantities[resource] = number_text(value)
     return converted
 
 

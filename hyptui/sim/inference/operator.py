@@ -30,6 +30,7 @@ from hyptui.hyperpod.conditions import set_status_condition
 from hyptui.hyperpod.kinds import NODES, PODS, SAGEMAKER_ENDPOINT_REGISTRATIONS, ResourceKind
 from hyptui.hyperpod.labels import APP_LABEL, CLUSTER_NAME_LABEL, INSTANCE_TYPE_LABEL, REGION_LABEL
 from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
+from hyptui.hyperpod.quantities import parse_quantity
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
@@ -59,7 +60,7 @@ from hyptui.sim.nodes.kubelet import (
     start,
     unschedulable,
 )
-from hyptui.sim.nodes.placement import node_allocatable, parse_quantity, place_pod
+from hyptui.sim.nodes.placement import node_allocatable, place_pod
 from hyptui.sim.nodes.system_pods import INFERENCE_OPERATOR_CONTAINER
 from hyptui.sim.operator_log import controller_log_line
 

@@ -14,26 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hyptui.sim.nodes.placement import cpu_millis, memory_bytes
+from hyptui.hyperpod.quantities import amount, amount_text
 
 FlavorResource = tuple[str, str]  # (flavor, resource)
-_BINARY_SUFFIXES = (("Ei", 2**60), ("Pi", 2**50), ("Ti", 2**40), ("Gi", 2**30), ("Mi", 2**20), ("Ki", 2**10))
-_BYTE_RESOURCES = ("memory", "ephemeral-storage")
-
-
-def amount(resource: str, value: str | int | float) -> int:
-    return cpu_millis(value) if resource == "cpu" else memory_bytes(value)
-
-
-def quantity_text(resource: str, value: int) -> str:
-    """An amount as the API server renders the Quantity: "44", "500m", "136Gi", "4"."""
-    if resource == "cpu":
-        return str(value // 1000) if value % 1000 == 0 else f"{value}m"
-    if resource in _BYTE_RESOURCES or resource.startswith("hugepages-"):
-        for suffix, size in _BINARY_SUFFIXES:
-            if value and value % size == 0:
-                return f"{value // size}{suffix}"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,15 +280,15 @@ def _fits_quota(
     if value > maximum:
         return NO_FIT, (
             f"insufficient quota for {resource} in flavor {flavor}, previously considered podsets requests "
-            f"({quantity_text(resource, assumed[fr])}) + current podset request ({quantity_text(resource, request)}) "
-            f"> maximum capacity ({quantity_text(resource, maximum)})"
+            f"({amount_text(resource, assumed[fr])}) + current podset request ({amount_text(resource, request)}) "
+            f"> maximum capacity ({amount_text(resource, maximum)})"
         )
     available = book.available(queue, fr)
     if value <= available:
         return FIT, ""
     reason = (
         f"insufficient unused quota for {resource} in flavor {flavor}, "
-        f"{quantity_text(resource, value - available)} more needed"
+        f"{amount_text(resource, value - available)} more needed"
     )
     # Preemption helps a request within the queue's nominal quota, or any request with fair sharing
     # (borrowWithinCohort is not simulated).

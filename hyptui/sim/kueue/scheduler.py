@@ -30,12 +30,13 @@ from hyptui.hyperpod.kinds import (
     ResourceKind,
 )
 from hyptui.hyperpod.labels import JOB_LABEL, JOB_UID_LABEL, PRIORITY_CLASS_LABEL
+from hyptui.hyperpod.quantities import amount_text
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
 from hyptui.sim.kueue.preemption import HUMAN_REASONS, Reservation, Target, preemption_targets
-from hyptui.sim.kueue.quota import FIT, NO_FIT, Assignment, QueueQuotas, QuotaBook, assign_flavors, quantity_text
+from hyptui.sim.kueue.quota import FIT, NO_FIT, Assignment, QueueQuotas, QuotaBook, assign_flavors
 from hyptui.sim.kueue.workloads import (
     ADMITTED,
     ADMITTED_MESSAGE,
@@ -425,7 +426,7 @@ class KueueScheduler:
                 {
                     "name": pod_set["name"],
                     "flavors": dict(sorted(flavors.items())),
-                    "resourceUsage": {r: quantity_text(r, request.total(r)) for r in sorted(request.per_pod)},
+                    "resourceUsage": {r: amount_text(r, request.total(r)) for r in sorted(request.per_pod)},
                     "count": request.count,
                 }
                 for pod_set, flavors, request in zip(pod_sets, assignment.flavors, requests, strict=True)
@@ -613,10 +614,10 @@ def _flavor_totals(
         resources = []
         for resource in covered:
             total = used[(flavor, resource)]
-            entry = {"name": resource, "total": quantity_text(resource, total)}
+            entry = {"name": resource, "total": amount_text(resource, total)}
             if borrowed:
                 nominal = queue.quotas[(flavor, resource)].nominal if (flavor, resource) in queue.quotas else 0
-                entry["borrowed"] = quantity_text(resource, max(0, total - nominal))
+                entry["borrowed"] = amount_text(resource, max(0, total - nominal))
             resources.append(entry)
         listing.append({"name": flavor, "resources": resources})
     return listing

@@ -27,10 +27,10 @@ from hyptui.hyperpod.kinds import (
     ResourceKind,
 )
 from hyptui.hyperpod.labels import INSTANCE_TYPE_LABEL, MANAGED_QUEUE_LABEL, QUOTA_ALLOCATION_LABEL
+from hyptui.hyperpod.quantities import amount, amount_text
 from hyptui.hyperpod.resources import EFA, GPU, NEURON
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.kueue.quota import amount, quantity_text
 from hyptui.sim.nodes.hyperpod_nodes import INSTANCE_TYPES
 
 ACTIVATE_QUOTA_LABEL = "sagemaker.amazonaws.com/activate-quota"
@@ -181,9 +181,9 @@ def _cluster_queue(quota: ComputeQuota, fair_share: bool) -> dict[str, Any]:
     for instance in quota.instances:
         resources = []
         for resource, nominal in _instance_resources(instance.instance_type, instance.count).items():
-            entry: dict[str, Any] = {"name": resource, "nominalQuota": quantity_text(resource, nominal)}
+            entry: dict[str, Any] = {"name": resource, "nominalQuota": amount_text(resource, nominal)}
             if quota.strategy == LEND_AND_BORROW:
-                entry["borrowingLimit"] = quantity_text(resource, nominal * quota.borrow_limit_percent // 100)
+                entry["borrowingLimit"] = amount_text(resource, nominal * quota.borrow_limit_percent // 100)
             else:
                 entry["borrowingLimit"] = "0"
             if quota.strategy == DONT_LEND:

@@ -13,7 +13,8 @@ from hyptui.hyperpod.conditions import set_status_condition
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, WORKLOADS
 from hyptui.hyperpod.kueue_versions import KUEUE_GROUP
 from hyptui.hyperpod.labels import JOB_UID_LABEL, QUEUE_LABEL
-from hyptui.sim.kueue.quota import PodSetRequest, amount
+from hyptui.hyperpod.quantities import amount
+from hyptui.sim.kueue.quota import PodSetRequest
 from hyptui.sim.nodes.placement import pod_requests
 
 RESOURCE_IN_USE_FINALIZER = "kueue.x-k8s.io/resource-in-use"

@@ -6,16 +6,11 @@ node is rejected by the first filter it fails, so each node contributes one reas
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 
 from hyptui.hyperpod.labels import HEALTH_TAINT, NODE_HEALTH_LABEL, SCHEDULABLE
-
-_QUANTITY = re.compile(r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$")
-_BINARY_SUFFIXES = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL_EXPONENTS = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+from hyptui.hyperpod.quantities import amount
 
 _MATCH_SELECTOR = "node(s) didn't match Pod's node affinity/selector"
 _UNRESOLVABLE_BY_PREEMPTION = "Preemption is not helpful for scheduling"
@@ -23,39 +18,11 @@ _NO_VICTIMS = "No preemption victims found for incoming pod"
 _TERMINAL_PHASES = ("Succeeded", "Failed")
 
 
-def parse_quantity(value: str | int | float) -> Decimal:
-    """A Kubernetes resource.Quantity in base units: `"500m"` → 0.5, `"16Gi"` → 17179869184, `"1e3"` → 1000, `4` → 4."""
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    match = _QUANTITY.match(value.strip())
-    if not match:
-        raise ValueError(f"quantities must match the regular expression '{_QUANTITY.pattern}': {value!r}")
-    number, suffix = Decimal(match[1]), match[2] or ""
-    if suffix in _BINARY_SUFFIXES:
-        return number * _BINARY_SUFFIXES[suffix]
-    exponent = _DECIMAL_EXPONENTS[suffix] if suffix in _DECIMAL_EXPONENTS else int(suffix[1:])
-    return number.scaleb(exponent)
-
-
-def cpu_millis(value: str | int | float) -> int:
-    """CPU in millicores, rounded up as the API server does (`"0.1"` → 100, `"250m"` → 250, `4` → 4000)."""
-    return int((parse_quantity(value) * 1000).to_integral_value(rounding="ROUND_CEILING"))
-
-
-def memory_bytes(value: str | int | float) -> int:
-    return int(parse_quantity(value).to_integral_value(rounding="ROUND_CEILING"))
-
-
-def _amount(resource: str, value: str | int | float) -> int:
-    """Scheduler bookkeeping unit: millicores for cpu, bytes or plain counts for everything else."""
-    return cpu_millis(value) if resource == "cpu" else memory_bytes(value)
-
-
 def _container_requests(container: dict) -> Counter[str]:
     resources = container.get("resources") or {}
     # An unset request defaults to the limit (API-server defaulting), so limits-only GPU pods still reserve GPUs.
     merged = {**(resources.get("limits") or {}), **(resources.get("requests") or {})}
-    return Counter({name: _amount(name, value) for name, value in merged.items()})
+    return Counter({name: amount(name, value) for name, value in merged.items()})
 
 
 def pod_requests(pod_spec: dict) -> Counter[str]:
@@ -64,14 +31,14 @@ def pod_requests(pod_spec: dict) -> Counter[str]:
     for container in pod_spec.get("containers") or []:
         total.update(_container_requests(container))
     for init in pod_spec.get("initContainers") or []:
-        for name, amount in _container_requests(init).items():
-            total[name] = max(total[name], amount)
+        for name, wanted in _container_requests(init).items():
+            total[name] = max(total[name], wanted)
     return total
 
 
 def node_allocatable(node: dict) -> Counter[str]:
     allocatable = (node.get("status") or {}).get("allocatable") or {}
-    return Counter({name: _amount(name, value) for name, value in allocatable.items()})
+    return Counter({name: amount(name, value) for name, value in allocatable.items()})
 
 
 def _is_ready(node: dict) -> bool:
