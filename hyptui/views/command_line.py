@@ -7,19 +7,10 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-# section name -> the words that open it (the first is the canonical one)
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "jobs": ("jobs", "job", "hpjobs", "hpjob", "hyperpodpytorchjobs"),
-    "nodes": ("nodes", "node", "no"),
-    "problems": ("problems", "pb", "faults"),
-    "events": ("events", "event", "ev"),
-    "queues": ("queues", "q", "queue", "cq", "lq", "workloads"),
-    "endpoints": ("endpoints", "endpoint", "ep", "inference"),
-    "spaces": ("spaces", "space", "workspaces", "ws"),
-    "clusters": ("clusters", "cluster", "cl", "hyperpodclusters"),
-    "pods": ("pods", "pod", "po"),
-    "configs": ("configs", "config", "cfg", "dirs"),
-}
+from hyptui.views import sections
+
+# section id -> the words that open it (the first is the canonical one), as the section table has them
+SECTIONS: dict[str, tuple[str, ...]] = {section.id: section.words for section in sections.SECTIONS.values()}
 NAMESPACE_WORDS = ("ns", "namespace")
 CONTEXT_WORDS = ("ctx", "context")
 ALL_NAMESPACES = ("all", "-A", "*")

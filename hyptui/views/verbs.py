@@ -1,9 +1,12 @@
 """Every verb hyptui offers, by id: its default keys, what the footer, help and palette call it, and whether it
-changes the cluster. Screens bind verbs from this one table; users remap them by id in their config."""
+changes the cluster. Screens bind verbs from this one table; users remap them by id in their config. The
+`section_<id>` verbs come from the section table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from hyptui.views.sections import SECTIONS, Section
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +17,11 @@ class Verb:
     mutating: bool = False  # hidden, and never sent, in read-only mode
     show: bool = True  # in the footer (help and palette list every verb)
     key_display: str | None = None
+
+
+def section_verb(section: Section) -> Verb:
+    """The verb a section's number keys run; its id (`section_<id>`) is what a keymap names."""
+    return Verb(section.verb_id, section.keys, section.title, show=section.show)
 
 
 VERBS: dict[str, Verb] = {
@@ -51,16 +59,7 @@ VERBS: dict[str, Verb] = {
         Verb("next_match", "n", "Next match", show=False),
         Verb("previous_match", "N", "Previous match", show=False),
         Verb("reload", "r", "Reload"),
-        Verb("section_jobs", "1", "Jobs", show=False),
-        Verb("section_nodes", "2", "Nodes", show=False),
-        Verb("section_problems", "3,exclamation_mark", "Problems"),
-        Verb("section_events", "4", "Events", show=False),
-        Verb("section_queues", "5", "Queues", show=False),
-        Verb("section_endpoints", "6", "Endpoints", show=False),
-        Verb("section_spaces", "7", "Spaces", show=False),
-        Verb("section_clusters", "8", "Clusters", show=False),
-        Verb("section_pods", "9", "Pods", show=False),
-        Verb("section_configs", "0", "Config directories", show=False),
+        *(section_verb(section) for section in SECTIONS.values()),
         Verb("open_config", "e", "Open in form"),
         Verb("operator_logs", "O", "Operator logs"),
         Verb("new", "n", "New job", show=False),

@@ -16,27 +16,37 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.signal import Signal
 
+from hyptui.aws.gateway import AwsGateway
+from hyptui.aws.region import region_of_kube_context
 from hyptui.aws.target import AwsTarget
+from hyptui.hyp_configs.config_file import ConfigDocument, ConfigFileError
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
 from hyptui.kube.api import context_names
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
 from hyptui.screens.clusters.list import ClustersScreen
+from hyptui.screens.configs.form import ConfigFormScreen
 from hyptui.screens.configs.list import ConfigsScreen
 from hyptui.screens.endpoints.list import EndpointsScreen
 from hyptui.screens.events.list import EventsScreen
+from hyptui.screens.jobs.detail import JobDetailScreen
 from hyptui.screens.jobs.list import JobsScreen
+from hyptui.screens.jobs.pod_log import PodLogScreen
 from hyptui.screens.jobs.pods import PodsScreen
 from hyptui.screens.nodes.list import NodesScreen
 from hyptui.screens.problems.list import ProblemsScreen
 from hyptui.screens.queues.list import QueuesScreen
-from hyptui.screens.shell.verb_bindings import bindings
+from hyptui.screens.shell.command_bar import CommandBar
+from hyptui.screens.shell.confirm import ConfirmModal
+from hyptui.screens.shell.help import HelpScreen
+from hyptui.screens.shell.verb_bindings import bindings, section_bindings
 from hyptui.screens.shell.verb_palette import VerbCommands
+from hyptui.screens.shell.yaml_view import YamlScreen
 from hyptui.screens.spaces.list import SpacesScreen
 from hyptui.screens.walkthrough.commands import WalkthroughCommands
 from hyptui.screens.walkthrough.director import WalkthroughDirector
-from hyptui.settings.context_memory import ALL_NAMESPACES, ContextMemory, load_memory, save_memory
-from hyptui.settings.user_config import UserConfig, load_user_config, remember_theme
+from hyptui.settings.context_memory import ALL_NAMESPACES, ContextMemory, load_memory, memory_path, save_memory
+from hyptui.settings.user_config import UserConfig, config_path, load_user_config, remember_theme
 from hyptui.store.actions import Notice
 from hyptui.store.reducers import reduce_many
 from hyptui.store.selectors import get_object
@@ -45,22 +55,14 @@ from hyptui.store.store import Store
 from hyptui.themes import DEFAULT_THEME, MONOCHROME_THEME, STYLESHEET, THEMES, VARIABLE_DEFAULTS
 from hyptui.themes.user_themes import THEMES_DIRECTORY, load_user_themes
 from hyptui.views.command_line import Command, OpenSection, Quit, UseContext, UseNamespace, parse_command
+from hyptui.views.problems import owning_job
+from hyptui.views.sections import FIRST_SECTION, template_section
 
 if TYPE_CHECKING:
-    from hyptui.aws.gateway import AwsGateway
     from hyptui.recording.recorder import Recorder
     from hyptui.walkthrough.stage import WalkthroughStage
 
 Clock = Callable[[], datetime]
-
-# the section whose `n` makes each template's form
-TEMPLATE_SECTIONS = {
-    "hyp-pytorch-job": "jobs",
-    "hyp-custom-endpoint": "endpoints",
-    "hyp-jumpstart-endpoint": "endpoints",
-    "hyp-space": "spaces",
-    "cluster-stack": "clusters",
-}
 
 
 def wall_clock() -> datetime:
@@ -70,7 +72,7 @@ def wall_clock() -> datetime:
 class HyptuiApp(App[int]):
     CSS_PATH = STYLESHEET
     TITLE = "hyptui"
-    MODES = {
+    MODES = {  # a screen for each row of the section table, by its id
         "jobs": JobsScreen,
         "nodes": NodesScreen,
         "problems": ProblemsScreen,
@@ -83,24 +85,11 @@ class HyptuiApp(App[int]):
         "configs": ConfigsScreen,
     }
     COMMANDS = App.COMMANDS | {VerbCommands, WalkthroughCommands}
-    BINDINGS = bindings(
-        "quit",
-        "help",
-        "command",
-        "section_jobs",
-        "section_nodes",
-        "section_problems",
-        "section_events",
-        "section_queues",
-        "section_endpoints",
-        "section_spaces",
-        "section_clusters",
-        "section_pods",
-        "section_configs",
-        "walkthrough_next",
-        "walkthrough_back",
-        "walkthrough_restart",
-    )
+    BINDINGS = [
+        *bindings("quit", "help", "command"),
+        *section_bindings(),
+        *bindings("walkthrough_next", "walkthrough_back", "walkthrough_restart"),
+    ]
 
     def __init__(
         self,
@@ -179,9 +168,6 @@ class HyptuiApp(App[int]):
     def aws_gateway(self) -> AwsGateway:
         """AWS calls for the screens (they block: call them from workers); the region falls back to the current
         kubeconfig context's EKS cluster, as `hyp` does."""
-        from hyptui.aws.gateway import AwsGateway
-        from hyptui.aws.region import region_of_kube_context
-
         context_region = region_of_kube_context(self.target.kubeconfig, self.target.context)
         return AwsGateway(self.aws, context_region=context_region)
 
@@ -202,7 +188,7 @@ class HyptuiApp(App[int]):
         self.store.subscribe(self._restore_memory)
         self._shown_readonly = self.readonly
         self.store.subscribe(self._follow_readonly)
-        self.switch_mode("jobs")
+        self.switch_mode(FIRST_SECTION)
         if self.walkthrough is not None:
             self.walkthrough.attach()
         self._start_gateway()
@@ -230,36 +216,6 @@ class HyptuiApp(App[int]):
 
     # -- sections and the command line ----------------------------------------------------------------------
 
-    async def action_section_jobs(self) -> None:
-        await self.action_open_section("jobs")
-
-    async def action_section_nodes(self) -> None:
-        await self.action_open_section("nodes")
-
-    async def action_section_problems(self) -> None:
-        await self.action_open_section("problems")
-
-    async def action_section_events(self) -> None:
-        await self.action_open_section("events")
-
-    async def action_section_queues(self) -> None:
-        await self.action_open_section("queues")
-
-    async def action_section_endpoints(self) -> None:
-        await self.action_open_section("endpoints")
-
-    async def action_section_spaces(self) -> None:
-        await self.action_open_section("spaces")
-
-    async def action_section_clusters(self) -> None:
-        await self.action_open_section("clusters")
-
-    async def action_section_pods(self) -> None:
-        await self.action_open_section("pods")
-
-    async def action_section_configs(self) -> None:
-        await self.action_open_section("configs")
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.walkthrough is not None or not action.startswith("walkthrough_")  # only `hyptui demo` has them
 
@@ -282,16 +238,13 @@ class HyptuiApp(App[int]):
     async def open_config_directory(self, directory: Path, *, here: bool = False) -> None:
         """The directory's form on top of the section its template belongs to (`hyptui open DIR`), or on top of the
         current screen (`here`: the configs section, which esc should return to)."""
-        from hyptui.hyp_configs.config_file import ConfigDocument, ConfigFileError
-        from hyptui.screens.configs.form import ConfigFormScreen
-
         try:
             document = ConfigDocument.load(directory)
         except ConfigFileError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
         if not here:
-            await self._section_root(TEMPLATE_SECTIONS.get(document.template.name, "jobs"))
+            await self._section_root(template_section(document.template.name))
         await self.push_screen(ConfigFormScreen(document.template, document))
 
     # -- where the user was, per context ----------------------------------------------------------------------
@@ -346,16 +299,12 @@ class HyptuiApp(App[int]):
 
     async def open_job(self, key: ObjectKey) -> None:
         """A job's detail on top of the jobs section (where Back leads to the job list)."""
-        from hyptui.screens.jobs.detail import JobDetailScreen
-
         await self._section_root("jobs")
         await self.push_screen(JobDetailScreen(key))
 
     async def go_to_object(self, kind_key: str, namespace: str, name: str) -> bool:
         """Where Enter on a problem or an event leads: a job (or a pod's job) opens its detail, a pod without a
         job its log, a node the nodes section filtered to it. False when hyptui has no view for that kind."""
-        from hyptui.views.problems import owning_job
-
         if kind_key == HYPERPOD_PYTORCH_JOBS.key:
             await self.open_job((namespace, name))
         elif kind_key == PODS.key:
@@ -372,8 +321,6 @@ class HyptuiApp(App[int]):
         return True
 
     def open_pod_log(self, namespace: str, pod: str) -> None:
-        from hyptui.screens.jobs.pod_log import PodLogScreen
-
         self.push_screen(PodLogScreen(namespace, pod))
 
     async def _section_root(self, section: str) -> None:
@@ -386,8 +333,6 @@ class HyptuiApp(App[int]):
         await self.run_command(parse_command(text, self.settings.aliases))
 
     def action_command(self) -> None:
-        from hyptui.screens.shell.command_bar import CommandBar
-
         self.push_screen(CommandBar(self.settings.aliases, context_names(self.target)), self.run_command)
 
     async def run_command(self, command: Command | None) -> None:
@@ -422,16 +367,12 @@ class HyptuiApp(App[int]):
         self._start_gateway()
 
     def action_help(self) -> None:
-        from hyptui.screens.shell.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     # -- verbs shared by the screens ------------------------------------------------------------------------
 
     def show_yaml(self, kind: ResourceKind, obj: KubeObject) -> None:
-        from hyptui.screens.shell.yaml_view import YamlScreen
-
         where = f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
         self.push_screen(YamlScreen(f"{kind.kind} {where}", obj.raw, kind))
 
@@ -445,8 +386,6 @@ class HyptuiApp(App[int]):
         action: str = "Delete",
     ) -> None:
         """One question for all targets; on yes, delete each and run `then` (e.g. leave a deleted object's detail)."""
-        from hyptui.screens.shell.confirm import ConfirmModal
-
         if len(targets) == 1:
             namespace, name = targets[0]
             question = f"{action} {kind.kind} {name}" + (f" in {namespace}?" if namespace else "?")
@@ -469,7 +408,6 @@ class HyptuiApp(App[int]):
         self, kind: ResourceKind, namespace: str | None, name: str, patch: dict, *, question: str, action: str
     ) -> None:
         """Ask, then merge-patch one object in the background (e.g. a node's health label for a demo fault)."""
-        from hyptui.screens.shell.confirm import ConfirmModal
 
         def answered(yes: bool | None) -> None:
             if yes and not self.readonly:
@@ -511,9 +449,6 @@ def run(
     recorder: Recorder | None = None,
     walkthrough: WalkthroughStage | None = None,
 ) -> int:
-    from hyptui.settings.context_memory import memory_path
-    from hyptui.settings.user_config import config_path
-
     app = HyptuiApp(
         target,
         readonly=readonly,

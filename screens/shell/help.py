@@ -25,7 +25,8 @@ def key_table(screen: Screen) -> Table:
             continue
         seen.add((key, binding.description))
         shown = binding.key_display or screen.app.get_key_display(binding)
-        rows.append((binding.action not in VERBS, shown, binding.description))
+        verb = binding.id in VERBS or binding.action in VERBS  # a section's binding runs open_section under its id
+        rows.append((not verb, shown, binding.description))
     for _, shown, description in sorted(rows, key=lambda row: row[0]):  # stable: verbs first, in binding order
         table.add_row(shown, description)
     return table

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from hyptui.views.verbs import VERBS
+from hyptui.views.sections import SECTIONS
+from hyptui.views.verbs import VERBS, Verb
+
+
+def _binding(verb: Verb, action: str) -> Binding:
+    return Binding(verb.keys, action, verb.description, show=verb.show, key_display=verb.key_display, id=verb.id)
 
 
 def bindings(*verb_ids: str) -> list[Binding]:
     """Bindings whose action is the verb id: a screen answers to verb `x` with `action_x`."""
-    result = []
-    for verb_id in verb_ids:
-        verb = VERBS[verb_id]
-        result.append(
-            Binding(verb.keys, verb.id, verb.description, show=verb.show, key_display=verb.key_display, id=verb.id)
-        )
-    return result
+    return [_binding(VERBS[verb_id], verb_id) for verb_id in verb_ids]
+
+
+def section_bindings() -> list[Binding]:
+    """One binding per section, in the table's order, each running `open_section('<id>')` under its verb's id."""
+    return [_binding(VERBS[section.verb_id], f"open_section({section.id!r})") for section in SECTIONS.values()]
 
 
 def is_mutating(action: str) -> bool:

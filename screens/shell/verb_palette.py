@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from hyptui.views.command_line import SECTIONS
+from hyptui.views.sections import SECTIONS
 
 
 class VerbCommands(Provider):
@@ -23,8 +23,9 @@ class VerbCommands(Provider):
             shown_key = binding.key_display or app.get_key_display(binding)
             run = partial(app.run_action, binding.action, active.node)
             entries.append((binding.description, f"key {shown_key}" if key else "", run))
-        for section in SECTIONS:
-            entries.append((f"Go to {section}", f":{section}", partial(app.run_action, f"open_section('{section}')")))
+        for section in SECTIONS.values():
+            go = partial(app.run_action, f"open_section({section.id!r})")
+            entries.append((f"Go to {section.id}", f":{section.words[0]}", go))
         return entries
 
     async def discover(self) -> Hits:

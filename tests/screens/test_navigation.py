@@ -3,18 +3,24 @@ user keymaps and themes, read-only mode; against the embedded cluster over HTTP.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import yaml
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
 
 from hyptui.hyperpod.kinds import NODES, PODS
 from hyptui.screens.jobs.detail import JobDetailScreen
 from hyptui.screens.jobs.list import JobsScreen
 from hyptui.screens.nodes.list import NodesScreen
+from hyptui.screens.shell.app import HyptuiApp
 from hyptui.screens.shell.command_bar import CommandBar
 from hyptui.screens.shell.confirm import ConfirmModal
 from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.sim.cluster import EmbeddedCluster
+from hyptui.views.sections import SECTIONS
 from tests.screens.helpers import (
     app_with_config,
     cell,
@@ -23,6 +29,7 @@ from tests.screens.helpers import (
     make_app,
     settle,
     table_keys,
+    type_text,
     wait_until,
     widget_text,
 )
@@ -44,6 +51,46 @@ async def test_sections_keep_their_own_stacks(frozen_cluster, kubeconfig: Path) 
         await wait_until(pilot, lambda: table_keys(app) == node_names(frozen_cluster), "every node")
         await pilot.press("1")
         await wait_until(pilot, lambda: app.screen is detail, "the jobs section, still on the job's detail")
+
+
+def test_the_app_has_a_screen_for_each_section_of_the_table() -> None:
+    assert list(HyptuiApp.MODES) == list(SECTIONS)
+
+
+async def palette(pilot: Pilot, label: str) -> None:
+    """Find `label` in the command palette and run it."""
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette")
+    await type_text(pilot, label)
+    found = pilot.app.screen.query_one(CommandList)
+
+    def first_is_label() -> bool:
+        return found.option_count > 0 and found.get_option_at_index(0).hit.text == label
+
+    await wait_until(pilot, first_is_label, f"{label!r} first in the palette")
+    await pilot.press("enter")
+
+
+def shows(app: HyptuiApp, section: str) -> Callable[[], bool]:
+    """Whether the app is on the section, at its own screen."""
+    return lambda: app.current_mode == section and type(app.screen) is HyptuiApp.MODES[section]
+
+
+async def test_every_section_opens_by_its_keys_its_word_and_the_palette(frozen_cluster, kubeconfig: Path) -> None:
+    app = make_app(frozen_cluster, kubeconfig)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        ids = list(SECTIONS)
+        for index, section in enumerate(SECTIONS.values()):
+            ways = {
+                **{f"key {key}": partial(pilot.press, key) for key in section.keys.split(",")},
+                f":{section.words[0]}": partial(command, pilot, section.words[0]),
+                f"the palette's Go to {section.id}": partial(palette, pilot, f"Go to {section.id}"),
+            }
+            for way, go in ways.items():
+                await app.run_action(f"open_section({ids[index - 1]!r})")  # from the section before it
+                await go()
+                await wait_until(pilot, shows(app, section.id), f"{way} to open {section.id}")
 
 
 async def test_colon_commands_switch_filter_and_change_namespace(frozen_cluster, kubeconfig: Path) -> None:
@@ -131,6 +178,19 @@ async def test_a_user_keymap_rebinds_a_verb(frozen_cluster, kubeconfig: Path, tm
         assert isinstance(app.screen, JobsScreen)
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the delete confirmation on x")
+
+
+async def test_a_user_keymap_moves_a_section_to_another_key(frozen_cluster, kubeconfig: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("keymap:\n  section_nodes: j\n")
+    app = app_with_config(frozen_cluster, kubeconfig, config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, frozen_cluster)
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, JobsScreen)
+        await pilot.press("j")
+        await wait_until(pilot, shows(app, "nodes"), "the nodes section on j")
 
 
 async def test_a_bad_config_starts_with_defaults_and_says_why(frozen_cluster, kubeconfig: Path, tmp_path: Path) -> None:
