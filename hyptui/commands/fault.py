@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REBOOT, PENDING_REPLACEMENT
@@ -19,6 +20,28 @@ JOB_GROUP, JOB_VERSION, JOB_PLURAL = "sagemaker.amazonaws.com", "v1", "hyperpodp
 
 class FaultError(Exception):
     """A fault that could not be injected; the message names what was missing or refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeUnhealthy:
+    """`node-unhealthy`: the label HyperPod's health agent puts on a node that failed its checks (the walkthrough
+    sends the same patch through the app's gateway)."""
+
+    node: str
+    reboot: bool = False
+
+    @property
+    def status(self) -> str:
+        return PENDING_REBOOT if self.reboot else PENDING_REPLACEMENT
+
+    @property
+    def patch(self) -> dict[str, Any]:
+        """The node's merge patch."""
+        return {"metadata": {"labels": {NODE_HEALTH_LABEL: self.status}}}
+
+    @property
+    def done(self) -> str:
+        return f"node/{self.node} labeled {NODE_HEALTH_LABEL}={self.status}"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -92,14 +115,14 @@ def _api_error(error: Any) -> str:
 def _node_unhealthy(core: Any, node: str, reboot: bool) -> str:
     from kubernetes.client.exceptions import ApiException
 
-    status = PENDING_REBOOT if reboot else PENDING_REPLACEMENT
+    fault = NodeUnhealthy(node, reboot)
     try:
-        core.patch_node(node, {"metadata": {"labels": {NODE_HEALTH_LABEL: status}}})
+        core.patch_node(node, fault.patch)
     except ApiException as error:
         if _not_found(error):
             raise FaultError(f"node {node!r} not found") from None
         raise
-    return f"node/{node} labeled {NODE_HEALTH_LABEL}={status}"
+    return fault.done
 
 
 def _kill_pod(core: Any, namespace: str, pod: str) -> str:

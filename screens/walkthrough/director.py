@@ -1,11 +1,10 @@
 """Runs a walkthrough in the app: performs each step's action through the paths a user's keys take (sections, the
-config form, its create, the invoke panel, the delete the confirmation sends, a screen's verbs; a node fault through
-`hyptui fault`'s Kubernetes call, as the talk labels the node out of band), then watches the store until the step's
+config form, its create, the invoke panel, the delete the confirmation sends, a screen's verbs; a node fault as the
+label `hyptui fault node-unhealthy` sets, sent through the app's gateway), then watches the store until the step's
 expectation holds. The presenter moves it on; everything else on screen stays theirs."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import time
 from collections.abc import Callable
@@ -17,9 +16,18 @@ from textual.signal import Signal
 from textual.widgets import Collapsible, Input, Select, Switch, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
-from hyptui.hyperpod.kinds import BY_KEY
+from hyptui.commands.fault import NodeUnhealthy
+from hyptui.hyp_configs.config_file import ConfigFileError
+from hyptui.hyperpod.kinds import BY_KEY, NODES
+from hyptui.kube.api import ApiRequestError
+from hyptui.kube.gateway import NotConnected
+from hyptui.screens.configs.form import NAME_FIELDS, ConfigFormScreen
+from hyptui.screens.endpoints.invoke import InvokePanel
+from hyptui.screens.walkthrough.panel import WalkthroughPanel
+from hyptui.screens.widgets.field_input import parse_value, value_text
 from hyptui.store.selectors import get_object
 from hyptui.views.queues import workload_rows
+from hyptui.views.sections import template_section
 from hyptui.walkthrough import progress as steps
 from hyptui.walkthrough.expect import EPOCH, describe, endpoint_row_key, node_of_pod
 from hyptui.walkthrough.model import (
@@ -37,8 +45,7 @@ from hyptui.walkthrough.model import (
 from hyptui.walkthrough.progress import Intent, Phase, Progress
 from hyptui.walkthrough.stage import WalkthroughStage
 
-if TYPE_CHECKING:
-    from hyptui.screens.configs.form import ConfigFormScreen
+if TYPE_CHECKING:  # the app builds its director: importing it here would be a cycle
     from hyptui.screens.shell.app import HyptuiApp
 
 UI_SECONDS = 5.0  # real seconds a screen may take to show what an action needs (a row, a form, a panel)
@@ -149,8 +156,6 @@ class WalkthroughDirector:
     # -- the panel on every screen ----------------------------------------------------------------------
 
     def _screen_shown(self, screen: Screen) -> None:
-        from hyptui.screens.walkthrough.panel import WalkthroughPanel
-
         if self.walkthrough is None or screen.query(WalkthroughPanel):
             return  # modal screens get one too: the app's keys do not reach past a modal, the panel's do
         panel = WalkthroughPanel(self)
@@ -159,8 +164,6 @@ class WalkthroughDirector:
             self.app.call_after_refresh(panel.focus)
 
     def _focus_panel(self) -> None:
-        from hyptui.screens.walkthrough.panel import WalkthroughPanel
-
         panels = self.app.screen.query(WalkthroughPanel)
         if panels:
             panels.first().focus()
@@ -221,10 +224,7 @@ class WalkthroughDirector:
             await self.app.pop_screen()
 
     async def _open_form(self, action: OpenFormAction) -> None:
-        from hyptui.screens.configs.form import NAME_FIELDS, ConfigFormScreen
-        from hyptui.screens.shell.app import TEMPLATE_SECTIONS
-
-        await self.app.run_command_text(TEMPLATE_SECTIONS.get(action.template, "jobs"))
+        await self.app.run_command_text(template_section(action.template))
         form = ConfigFormScreen.new(action.template)
         await self.app.push_screen(form)
         await self._until(lambda: form.is_mounted and form.rows, "the form")
@@ -265,8 +265,6 @@ class WalkthroughDirector:
             raise StepFailed(f"open_form.values.{name}: the form read {text!r} as {row.value!r}") from None
 
     async def _create(self) -> None:
-        from hyptui.screens.configs.form import ConfigFormScreen
-
         form = self.app.screen
         if not isinstance(form, ConfigFormScreen):
             raise StepFailed("no form is open (an open_form step comes first)")
@@ -281,30 +279,23 @@ class WalkthroughDirector:
             raise StepFailed(str(problem.render()).strip() or "the form refused to create")
 
     async def _fault_node(self, action: FaultNodeAction) -> tuple[str, str | None]:
-        from hyptui.commands.fault import FaultError, inject
-
         node = action.node or node_of_pod(self.app.store.state, action.pod or "")
         if node is None:
             raise StepFailed(f"pod {action.pod} runs on no node yet")
-        target = self.app.target
-        args = argparse.Namespace(
-            fault="node-unhealthy",
-            node=node,
-            reboot=action.reboot,
-            kubeconfig=target.kubeconfig,
-            context=target.context,
-        )
+        fault = NodeUnhealthy(node, action.reboot)
         try:
-            note = await asyncio.to_thread(inject, args)
-        except FaultError as error:
-            raise StepFailed(str(error)) from None
+            await self.app.gateway.merge_patch(NODES, None, node, fault.patch)
+        except ApiRequestError as error:
+            refusal = f"node {node!r} not found" if error.status == 404 else f"the API server refused: {error}"
+            raise StepFailed(refusal) from None
+        except (NotConnected, OSError) as error:
+            raise StepFailed(f"cannot reach the API server: {error}") from None
+        note = fault.done
         self.app.notify(note)
         self._highlight(None, node)
         return note, node
 
     async def _invoke(self, action: InvokeAction) -> None:
-        from hyptui.screens.endpoints.invoke import InvokePanel
-
         await self.app.run_command_text("endpoints")
         key = await self._until(
             lambda: self._row_key(action.namespace, action.name), f"endpoint {action.namespace}/{action.name}"
@@ -359,9 +350,6 @@ class WalkthroughDirector:
 def _typed(name: str, value: Any) -> str:
     """What to type for the value: as config.yaml shows it, quoted where YAML would read it as something else (a
     version such as "1.33")."""
-    from hyptui.hyp_configs.config_file import ConfigFileError
-    from hyptui.screens.widgets.field_input import parse_value, value_text
-
     text = value_text(value)
     try:
         if parse_value(name, text) == value:
