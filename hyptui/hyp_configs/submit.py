@@ -1,9 +1,11 @@
 """`create`: validate, render, record under run/<timestamp>/ and submit to the kubeconfig's cluster, as `hyp create`
-does, except that hyptui refuses what the SDK would refuse before anything is written or sent."""
+does, except that hyptui refuses what the SDK would refuse before anything is written or sent. The app submits through
+its own gateway's connection (`submit`); the command line opens one of its own (`create`)."""
 
 from __future__ import annotations
 
-import json
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,11 +24,16 @@ from hyptui.hyperpod.kinds import (
     WORKSPACES,
     ResourceKind,
 )
+from hyptui.kube.api import ApiRequestError, KubeApi, KubeConfigError
+from hyptui.kube.target import KubeTarget
 
 if TYPE_CHECKING:
     from hyptui.aws.gateway import AwsGateway
 
 SUBMITTED_KINDS = {k.kind: k for k in (HYPERPOD_PYTORCH_JOBS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, WORKSPACES)}
+
+# POSTs an object of a kind into a namespace and returns it as stored (KubeGateway.create is one)
+CreateObject = Callable[[ResourceKind, str, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 class SubmitError(Exception):
@@ -35,6 +42,11 @@ class SubmitError(Exception):
     def __init__(self, message: str, messages: list[FieldMessage] | None = None) -> None:
         super().__init__(message)
         self.messages = messages or []
+
+    @property
+    def details(self) -> str:
+        """The reason, then each field message on a line of its own, as hyp lists them."""
+        return "\n".join([str(self), *(f"  \u2013 {message}" for message in self.messages)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,30 +82,56 @@ def prepare(document: ConfigDocument, default_namespace: str) -> tuple[str, dict
         raise SubmitError(str(error)) from error
 
 
-def create(document: ConfigDocument, *, kubeconfig: Path | None, context: str | None, now: datetime) -> Submission:
-    """Validate, render, write run/<timestamp>/ and create the object in the current context's cluster."""
-    from kubernetes import client, config
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """A directory that passed: the template as rendered (recorded under run/) and the object it makes."""
 
+    document: ConfigDocument
+    rendered: str
+    kind: ResourceKind
+    body: dict[str, Any]
+
+
+def manifest(document: ConfigDocument, default_namespace: str) -> Manifest:
+    """What `create` would submit, or SubmitError naming why nothing may be written or sent."""
     if document.template.kind != "crd":
         raise SubmitError(f"{document.template.name} is created through CloudFormation; use `hyp create` for it")
-    rendered, obj = prepare(document, context_namespace(kubeconfig, context) or "default")
+    rendered, obj = prepare(document, default_namespace)
     kind = SUBMITTED_KINDS.get(obj.get("kind", ""))
     if kind is None:
         raise SubmitError(f"Unsupported kind: {obj.get('kind')}")
+    return Manifest(document, rendered, kind, obj)
+
+
+async def submit(ready: Manifest, create_object: CreateObject, *, now: datetime) -> Submission:
+    """Write run/<timestamp>/ and create the object through `create_object` (the app's gateway, or `create`'s own)."""
+    run = write_run(ready.document, ready.rendered, now)
+    namespace = ready.body["metadata"]["namespace"]
     try:
-        api_client = config.new_client_from_config(str(kubeconfig) if kubeconfig else None, context=context)
-    except (config.ConfigException, OSError) as error:
+        created = await create_object(ready.kind, namespace, ready.body)
+    except ApiRequestError as error:
+        reason = error.message or f"{error.status} {error.reason}"
+        raise SubmitError(f"Failed to submit the command: {reason}") from error
+    return Submission(run, ready.kind, namespace, ready.body["metadata"]["name"], created)
+
+
+def create(document: ConfigDocument, *, kubeconfig: Path | None, context: str | None, now: datetime) -> Submission:
+    """`hyptui create`: validate, then connect to the context's cluster, write run/<timestamp>/, create the object."""
+    ready = manifest(document, context_namespace(kubeconfig, context) or "default")
+    return asyncio.run(_submit_connected(ready, KubeTarget(kubeconfig=kubeconfig, context=context), now))
+
+
+async def _submit_connected(ready: Manifest, target: KubeTarget, now: datetime) -> Submission:
+    try:
+        api = await KubeApi.connect(target)
+    except KubeConfigError as error:
         raise SubmitError(f"Cannot use kubeconfig: {error}") from error
-    run = write_run(document, rendered, now)
-    namespace = obj["metadata"]["namespace"]
     try:
-        with api_client:
-            created = client.CustomObjectsApi(api_client).create_namespaced_custom_object(
-                kind.group, kind.version, namespace, kind.plural, obj
-            )
-    except client.ApiException as error:
-        raise SubmitError(f"Failed to submit the command: {_api_reason(error)}") from error
-    return Submission(run, kind, namespace, obj["metadata"]["name"], created)
+        return await submit(
+            ready, lambda kind, namespace, body: api.create(kind.collection_path(namespace), body), now=now
+        )
+    finally:
+        await api.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +160,3 @@ def create_cluster_stack(document: ConfigDocument, gateway: AwsGateway, *, now: 
     except AwsFailure as error:
         raise SubmitError(f"Failed to submit the command: {error}") from error
     return StackSubmission(run, request.name, stack_id)
-
-
-def _api_reason(error: Any) -> str:
-    try:
-        return json.loads(error.body).get("message") or error.reason
-    except (TypeError, ValueError, AttributeError):
-        return f"{error.status} {error.reason}"

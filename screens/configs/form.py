@@ -35,9 +35,10 @@ from hyptui.hyp_configs.submit import (
     Submission,
     SubmitError,
     context_namespace,
-    create,
     create_cluster_stack,
+    manifest,
     prepare,
+    submit,
 )
 from hyptui.hyp_configs.validation import FieldMessage, messages_by_field, validate_values
 from hyptui.screens.shell.base import LiveScreen
@@ -401,24 +402,34 @@ class ConfigFormScreen(LiveScreen):
             return
         self._creating = True
         self._show_status()
-        self._submit(document)
+        if self.spec.kind == CLOUDFORMATION:
+            self._create_stack(document)
+        else:
+            self._create_object(document)
+
+    @work(exclusive=True, group="config-create", exit_on_error=False)
+    async def _create_object(self, document: ConfigDocument) -> None:
+        """Through the app's gateway, on the connection and context every other verb of the app uses."""
+        try:
+            ready = manifest(document, self.default_namespace)
+            submission = await submit(ready, self.hyptui.gateway.create, now=datetime.now())
+        except SubmitError as error:
+            self._create_failed(error.details)
+        except Exception as error:  # not connected, network or disk: the user needs its words
+            self._create_failed(f"{type(error).__name__}: {error}")
+        else:
+            self._created(submission)
 
     @work(thread=True, exclusive=True, group="config-create", exit_on_error=False)
-    def _submit(self, document: ConfigDocument) -> None:
-        target = self.hyptui.target
+    def _create_stack(self, document: ConfigDocument) -> None:
         try:
-            if self.spec.kind == CLOUDFORMATION:
-                stack = create_cluster_stack(document, self.hyptui.aws_gateway, now=datetime.now())
-                self.app.call_from_thread(self._stack_created, stack)
-                return
-            submission = create(document, kubeconfig=target.kubeconfig, context=target.context, now=datetime.now())
+            stack = create_cluster_stack(document, self.hyptui.aws_gateway, now=datetime.now())
         except SubmitError as error:
-            details = [str(error)] + [f"  \u2013 {message}" for message in error.messages]
-            self.app.call_from_thread(self._create_failed, "\n".join(details))
-        except Exception as error:  # kubeconfig, network or disk: the user needs its words
+            self.app.call_from_thread(self._create_failed, error.details)
+        except Exception as error:  # credentials, network or disk: the user needs its words
             self.app.call_from_thread(self._create_failed, f"{type(error).__name__}: {error}")
         else:
-            self.app.call_from_thread(self._created, submission)
+            self.app.call_from_thread(self._stack_created, stack)
 
     def _created(self, submission: Submission) -> None:
         self._creating = False
