@@ -1,4 +1,4 @@
-"""Kubernetes timestamps in and kubectl-style ages out, so hyptui's AGE columns match `kubectl get`."""
+"""Kubernetes timestamps in and out, and kubectl-style ages, so hyptui's AGE columns match `kubectl get`."""
 
 from __future__ import annotations
 
@@ -56,6 +56,16 @@ def parse_time(value: object) -> datetime | None:
         # The API server always sends an offset; a bare time from a hand-written object is taken as UTC.
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def rfc3339(moment: datetime) -> str:
+    """Kubernetes metav1.Time: second precision, always UTC with a Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def rfc3339_micro(moment: datetime) -> str:
+    """Kubernetes metav1.MicroTime, as used by Event.eventTime."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def age_of(created: datetime | None, now: datetime) -> str:

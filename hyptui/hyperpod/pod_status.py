@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from hyptui.hyperpod.age import parse_time
+from hyptui.hyperpod.conditions import condition_is_true
 
 
 def _as_int(value: object) -> int:
@@ -33,10 +34,6 @@ def _later(current: datetime | None, candidate: datetime | None) -> datetime | N
 def _last_finished(container: Mapping[str, Any]) -> datetime | None:
     terminated = (container.get("lastState") or {}).get("terminated")
     return parse_time(terminated.get("finishedAt")) if terminated is not None else None
-
-
-def _condition_true(status: Mapping[str, Any], condition_type: str) -> bool:
-    return any(c.get("type") == condition_type and c.get("status") == "True" for c in status.get("conditions") or ())
 
 
 def _terminated_reason(terminated: Mapping[str, Any]) -> str:
@@ -89,7 +86,7 @@ def pod_summary(raw: Mapping[str, Any]) -> PodSummary:
         initializing = True
         break
 
-    if not initializing or _condition_true(status, "Initialized"):
+    if not initializing or condition_is_true(raw, "Initialized"):
         restarts, last_restart = sidecar_restarts, sidecar_last_restart
         has_running = False
         for container in reversed(status.get("containerStatuses") or ()):
@@ -106,7 +103,7 @@ def pod_summary(raw: Mapping[str, Any]) -> PodSummary:
                 ready += 1
         # A finished container next to a running one: the pod is not "Completed" yet.
         if reason == "Completed" and has_running:
-            reason = "Running" if _condition_true(status, "Ready") else "NotReady"
+            reason = "Running" if condition_is_true(raw, "Ready") else "NotReady"
 
     if (raw.get("metadata") or {}).get("deletionTimestamp"):
         if status.get("reason") == "NodeLost":

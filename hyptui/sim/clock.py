@@ -29,13 +29,3 @@ class SimClock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self._offset += seconds
-
-
-def rfc3339(moment: datetime) -> str:
-    """Kubernetes metav1.Time: second precision, always UTC with a Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def rfc3339_micro(moment: datetime) -> str:
-    """Kubernetes metav1.MicroTime, as used by Event.eventTime."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

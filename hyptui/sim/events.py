@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import EVENTS, ResourceKind
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import rfc3339
 
 
 def object_reference(obj: dict, kind: ResourceKind) -> dict:

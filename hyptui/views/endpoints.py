@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from hyptui.hyperpod.age import human_duration, parse_time
+from hyptui.hyperpod.conditions import find_condition
 from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS, ResourceKind
 from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
 from hyptui.store.state import AppState, KubeObject, ObjectKey
@@ -330,11 +331,8 @@ def _conditions(raw: Mapping[str, Any], now: datetime) -> tuple[ConditionRow, ..
 
 
 def _condition_since(raw: Mapping[str, Any], condition_type: str) -> datetime | None:
-    for condition in _status(raw).get("conditions") or []:
-        condition = _map(condition)
-        if condition.get("type") == condition_type:
-            return parse_time(condition.get("lastTransitionTime"))
-    return None
+    found = find_condition(raw, condition_type)
+    return parse_time(found.get("lastTransitionTime")) if found is not None else None
 
 
 def progress_text(row: EndpointRow, raw: Mapping[str, Any], now: datetime) -> str:

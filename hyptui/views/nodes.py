@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from hyptui.hyperpod.age import age_of
+from hyptui.hyperpod.conditions import condition_is_true
 from hyptui.hyperpod.kinds import NODES, PODS
 from hyptui.hyperpod.labels import (
     DEEP_HEALTH_LABEL,
@@ -51,9 +52,7 @@ class NodeRow:
 
 
 def _node_status(raw: Mapping[str, Any]) -> str:
-    conditions = (raw.get("status") or {}).get("conditions") or ()
-    ready = next((c for c in conditions if c.get("type") == "Ready"), None)
-    status = "Ready" if ready is not None and ready.get("status") == "True" else "NotReady"
+    status = "Ready" if condition_is_true(raw, "Ready") else "NotReady"
     if (raw.get("spec") or {}).get("unschedulable"):
         status += ",SchedulingDisabled"
     return status

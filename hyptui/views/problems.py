@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 
 from hyptui.hyperpod.age import human_duration, parse_time
+from hyptui.hyperpod.conditions import find_condition, status_condition
 from hyptui.hyperpod.job_status import job_conditions, job_status
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
 from hyptui.hyperpod.labels import JOB_LABEL, NODE_HEALTH_LABEL, SCHEDULABLE
@@ -77,7 +78,7 @@ def _pod_problems(pod: KubeObject, now: datetime) -> list[Problem]:
         detail = _container_message(pod.raw)
         return [Problem(Severity.BROKEN, PODS.key, pod.namespace, pod.name, summary.status, detail, pod.created)]
     if status.get("phase") == "Pending" and pod.created and now - pod.created >= PENDING_TOO_LONG:
-        scheduled = next((c for c in status.get("conditions") or () if c.get("type") == "PodScheduled"), {})
+        scheduled = status_condition(status, "PodScheduled") or {}
         waiting = human_duration(now - pod.created)
         reason = f"Pending for {waiting}" + (" (unschedulable)" if scheduled.get("status") == "False" else "")
         detail = scheduled.get("message") or _container_message(pod.raw)
@@ -101,8 +102,7 @@ def _container_message(raw: dict) -> str:
 def _node_problems(row: NodeRow, node: KubeObject) -> list[Problem]:
     if not row.faulty:
         return []
-    conditions = (node.raw.get("status") or {}).get("conditions") or ()
-    ready = next((c for c in conditions if c.get("type") == "Ready"), {})
+    ready = find_condition(node.raw, "Ready") or {}
     reason = row.health if row.health not in (SCHEDULABLE, "-") else row.status
     detail = f"{NODE_HEALTH_LABEL}={row.health}" if reason == row.health else str(ready.get("message") or "")
     since = parse_time(ready.get("lastTransitionTime")) if reason == row.status else None

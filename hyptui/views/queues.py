@@ -11,14 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hyptui.hyperpod.age import human_duration, parse_time
+from hyptui.hyperpod.conditions import conditions_by_type
 from hyptui.hyperpod.kinds import CLUSTER_QUEUES, LOCAL_QUEUES, WORKLOAD_PRIORITY_CLASSES, WORKLOADS
 from hyptui.hyperpod.quantities import whole_count
 from hyptui.hyperpod.resources import GPU
 from hyptui.store.state import AppState, KubeObject
-
-
-def _conditions(raw: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {c.get("type", ""): c for c in (raw.get("status") or {}).get("conditions") or ()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +136,7 @@ def workload_gpus(raw: Mapping[str, Any]) -> int:
 def workload_state(raw: Mapping[str, Any]) -> tuple[str, Mapping[str, Any] | None]:
     """kueuectl's status word (finished > admitted > quota reserved > pending), with PREEMPTED for a workload
     that is waiting because it was evicted; and the condition that explains it."""
-    conditions = _conditions(raw)
+    conditions = conditions_by_type(raw)
 
     def true(kind: str) -> bool:
         return conditions.get(kind, {}).get("status") == "True"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hyptui.hyperpod.age import age_of
+from hyptui.hyperpod.conditions import condition_is_true, find_condition
 from hyptui.hyperpod.job_status import JobCondition, job_conditions
 from hyptui.hyperpod.kinds import PODS, WORKSPACE_TEMPLATES, WORKSPACES
 from hyptui.hyperpod.labels import (
@@ -33,14 +34,6 @@ WEB_UI = "web-ui"
 ACCESS_TYPES = (VSCODE_REMOTE, WEB_UI)
 ACCESS_NAMES = {VSCODE_REMOTE: "VS Code remote", WEB_UI: "web UI"}
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
-
-
-def _conditions(raw: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {str(c.get("type", "")): c for c in (raw.get("status") or {}).get("conditions") or ()}
-
-
-def _is_true(conditions: Mapping[str, Mapping[str, Any]], kind: str) -> bool:
-    return (conditions.get(kind) or {}).get("status") == "True"
 
 
 @memoize_on_identity
@@ -71,12 +64,11 @@ def space_status(raw: Mapping[str, Any], pod: KubeObject | None) -> str:
     """One word: Running, Starting, Pending (no node can take its pod), Degraded, Stopping, Stopped or Deleting."""
     if (raw.get("metadata") or {}).get("deletionTimestamp"):
         return "Deleting"
-    conditions = _conditions(raw)
     if (raw.get("spec") or {}).get("desiredStatus") == "Stopped":
-        return "Stopped" if _is_true(conditions, "Stopped") else "Stopping"
-    if _is_true(conditions, "Degraded"):
+        return "Stopped" if condition_is_true(raw, "Stopped") else "Stopping"
+    if condition_is_true(raw, "Degraded"):
         return "Degraded"
-    if _is_true(conditions, "Available"):
+    if condition_is_true(raw, "Available"):
         return "Running"
     if pod is not None and _unscheduled(pod.raw) is not None:
         return "Pending"
@@ -84,15 +76,14 @@ def space_status(raw: Mapping[str, Any], pod: KubeObject | None) -> str:
 
 
 def _unscheduled(pod: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    scheduled = _conditions(pod).get("PodScheduled")
+    scheduled = find_condition(pod, "PodScheduled")
     return scheduled if scheduled is not None and scheduled.get("status") == "False" else None
 
 
 def waiting_reason(raw: Mapping[str, Any], pod: KubeObject | None) -> str:
     """Why a space that should run is not available yet, in the scheduler's or kubelet's words ("" when it is up,
     stopped, or simply starting). The controller only says "Workspace is starting"; the reason is on the pod."""
-    conditions = _conditions(raw)
-    if (raw.get("spec") or {}).get("desiredStatus") == "Stopped" or _is_true(conditions, "Available"):
+    if (raw.get("spec") or {}).get("desiredStatus") == "Stopped" or condition_is_true(raw, "Available"):
         return ""
     if pod is None:
         return ""
@@ -172,7 +163,7 @@ def space_rows(state: AppState, now: datetime) -> tuple[SpaceRow, ...]:
                 display_name=str(spec.get("displayName") or ""),
                 app=app_name(raw),
                 status=space_status(raw, pod),
-                available=str((_conditions(raw).get("Available") or {}).get("status") or "-"),
+                available=str((find_condition(raw, "Available") or {}).get("status") or "-"),
                 owner_access=f"{owner_name(raw)} · {access_type(raw)}",
                 resources=resources_text(spec.get("resources")),
                 age=age_of(workspace.created, now),

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, PODS
-from hyptui.sim.clock import rfc3339
 
 from .conftest import SIM_START, RunningApiServer
 from .test_http_api import job_body, pod_body, raw

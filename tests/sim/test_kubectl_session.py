@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, NAMESPACES, NODES, PODS
-from hyptui.sim.clock import rfc3339
 
 from .conftest import SIM_START, RunningApiServer
 

@@ -17,12 +17,13 @@ import yaml
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import EVENTS, NAMESPACES, NODES, PODS, WORKSPACE_CONNECTIONS, WORKSPACES
 from hyptui.hyperpod.labels import CREATED_BY_ANNOTATION
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.server import ApiServer
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import SimClock, rfc3339
+from hyptui.sim.clock import SimClock
 from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.nodes.hyperpod_nodes import make_node
 from hyptui.sim.spaces.connections import EKS_CLUSTER_ARN, WEB_UI_DOMAIN, namespace_label

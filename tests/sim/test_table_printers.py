@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import EVENTS, NODES, PODS, PrinterColumn, ResourceKind
 from hyptui.sim.apiserver.event_views import EVENTS_V1, to_events_v1
 from hyptui.sim.apiserver.jsonpath import JsonPath, JsonPathError
 from hyptui.sim.apiserver.table_printers import render_table, table_version
-from hyptui.sim.clock import rfc3339
 
 from .conftest import SIM_START
 

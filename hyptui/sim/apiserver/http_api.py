@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import ALL_KINDS, CREATE_ONLY_KINDS, EVENTS, PODS, ResourceKind
 from hyptui.sim.apiserver import discovery, openapi
 from hyptui.sim.apiserver.crds import CUSTOM_RESOURCE_DEFINITIONS, custom_resource_definitions
@@ -50,7 +51,6 @@ from hyptui.sim.apiserver.storage import (
     object_to_apply,
 )
 from hyptui.sim.apiserver.table_printers import INCLUDE_OBJECT, TABLE_CONTENT_TYPE, render_table, table_version
-from hyptui.sim.clock import rfc3339
 from hyptui.sim.nodes.container_logs import LogStore, render_line
 
 log = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import CREATE_ONLY_KINDS, NAMESPACES, NODES, PODS, ResourceKind
 from hyptui.hyperpod.quantities import number_text
 from hyptui.sim.apiserver.errors import (
@@ -46,7 +47,7 @@ from hyptui.sim.apiserver.patch import (
 )
 from hyptui.sim.apiserver.selectors import FieldSelector, LabelSelector, parse_label_selector
 from hyptui.sim.apiserver.validation import check_name, check_shape
-from hyptui.sim.clock import SimClock, rfc3339
+from hyptui.sim.clock import SimClock
 
 log = logging.getLogger(__name__)
 

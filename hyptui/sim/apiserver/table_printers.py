@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from hyptui.hyperpod.age import human_duration, parse_time
+from hyptui.hyperpod.conditions import status_condition
 from hyptui.hyperpod.kinds import AGE_COLUMN, EVENTS, NAMESPACES, NODES, PODS, PrinterColumn, ResourceKind
 from hyptui.hyperpod.pod_status import pod_summary
 from hyptui.sim.apiserver.crds import CUSTOM_RESOURCE_DEFINITIONS
@@ -194,7 +195,7 @@ _ROLE_PREFIX = "node-role.kubernetes.io/"
 
 def _node_cells(node: Mapping[str, Any], now: datetime) -> Cells:
     status = node.get("status") or {}
-    ready = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"), None)
+    ready = status_condition(status, "Ready")
     states = [] if ready is None else ["Ready" if ready.get("status") == "True" else "NotReady"]
     states = states or ["Unknown"]
     if (node.get("spec") or {}).get("unschedulable"):

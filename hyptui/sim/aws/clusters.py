@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from hyptui.hyperpod.conditions import find_condition
 from hyptui.hyperpod.kinds import NODES
 from hyptui.hyperpod.labels import (
     CLUSTER_NAME_LABEL,
@@ -178,7 +179,7 @@ def _node_status(node: dict[str, Any]) -> tuple[str, str]:
         return "ShuttingDown", "Replacing the instance after a health check found a fault"
     if health == UNSCHEDULABLE:
         return "DeepHealthCheckInProgress", "Running deep health checks"
-    ready = next((c for c in node["status"].get("conditions") or [] if c.get("type") == "Ready"), {})
+    ready = find_condition(node, "Ready") or {}
     if ready.get("status") not in (None, "True"):
         return "Failure", ready.get("message") or "The node is not ready"
     return RUNNING, ""

@@ -26,13 +26,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hyptui.hyperpod.conditions import set_status_condition
+from hyptui.hyperpod.age import rfc3339
+from hyptui.hyperpod.conditions import find_condition, set_deployment_condition, set_status_condition, status_condition
 from hyptui.hyperpod.kinds import NODES, PODS, SAGEMAKER_ENDPOINT_REGISTRATIONS, ResourceKind
 from hyptui.hyperpod.labels import APP_LABEL, CLUSTER_NAME_LABEL, INSTANCE_TYPE_LABEL, REGION_LABEL
 from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
 from hyptui.hyperpod.quantities import parse_quantity
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
 from hyptui.sim.inference.endpoints import (
     ACCOUNT_ID,
@@ -108,20 +108,6 @@ def _alnum(text: str, length: int) -> str:
     return "".join(rng.choice(_NAME_ALPHABET) for _ in range(length))
 
 
-def _deployment_condition(status: dict, kind: str, value: str, reason: str, message: str, at: datetime) -> None:
-    """An apps/v1 DeploymentCondition: lastUpdateTime moves with every new reason or message."""
-    conditions = status.setdefault("conditions", [])
-    found = next((c for c in conditions if c.get("type") == kind), None)
-    if found is None:
-        found = {"type": kind, "status": value, "lastTransitionTime": rfc3339(at), "lastUpdateTime": rfc3339(at)}
-        conditions.append(found)
-    elif found.get("status") != value:
-        found["lastTransitionTime"] = rfc3339(at)
-    if (found.get("status"), found.get("reason"), found.get("message")) != (value, reason, message):
-        found["lastUpdateTime"] = rfc3339(at)
-    found.update(status=value, reason=reason, message=message)
-
-
 def _container(pod: dict) -> dict:
     statuses = (pod.get("status") or {}).get("containerStatuses") or []
     return statuses[0] if statuses else {}
@@ -145,8 +131,8 @@ def _pod_state(pod: dict) -> str:
 def _ready_since(pod: dict) -> datetime | None:
     if _pod_state(pod) != "ready":
         return None
-    ready = next(c for c in pod["status"]["conditions"] if c["type"] == "Ready")
-    return _parse_time(ready["lastTransitionTime"])
+    ready = find_condition(pod, "Ready")
+    return _parse_time(ready["lastTransitionTime"]) if ready else None
 
 
 class InferenceOperator:
@@ -410,7 +396,7 @@ class _EndpointReconciler:
             set_status_condition(status, IN_PROGRESS, _TRUE, IN_PROGRESS, message, at, self.generation)
             deployment = status["deploymentStatus"].setdefault("status", {})
             deployment["observedGeneration"] = 1
-            _deployment_condition(
+            set_deployment_condition(
                 deployment, "Progressing", _TRUE, "NewReplicaSetCreated", f'Created new replica set "{rs}"', at
             )
 
@@ -540,7 +526,7 @@ class _EndpointReconciler:
                 else:
                     deployment.pop(key, None)
             if ready >= minimum and desired:
-                _deployment_condition(
+                set_deployment_condition(
                     deployment,
                     "Available",
                     _TRUE,
@@ -549,7 +535,7 @@ class _EndpointReconciler:
                     at,
                 )
             else:
-                _deployment_condition(
+                set_deployment_condition(
                     deployment,
                     "Available",
                     _FALSE,
@@ -557,14 +543,14 @@ class _EndpointReconciler:
                     "Deployment does not have minimum availability.",
                     at,
                 )
-            progressing = next((c for c in deployment.get("conditions") or [] if c["type"] == "Progressing"), {})
+            progressing = status_condition(deployment, "Progressing") or {}
             if progressing.get("reason") == "ProgressDeadlineExceeded" and ready < desired:
                 return
             if ready >= desired and len(pods) == desired:
                 reason, message = "NewReplicaSetAvailable", f'ReplicaSet "{rs}" has successfully progressed.'
             else:
                 reason, message = "ReplicaSetUpdated", f'ReplicaSet "{rs}" is progressing.'
-            _deployment_condition(deployment, "Progressing", _TRUE, reason, message, at)
+            set_deployment_condition(deployment, "Progressing", _TRUE, reason, message, at)
 
         self._update_status(counts)
 
@@ -583,7 +569,7 @@ class _EndpointReconciler:
                 return []
             return [(at, order, lambda at, p=pod: self._schedule(p, at))]
         if state == "bound":
-            scheduled = next(c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled")
+            scheduled = find_condition(pod, "PodScheduled")
             at = _parse_time(scheduled["lastTransitionTime"]) + timedelta(seconds=KUBELET_ACCEPT_SECONDS)
             return [(at, order, lambda at, p=pod: self._accept(p, at))]
         if state == "pulling":
@@ -740,7 +726,7 @@ class _EndpointReconciler:
             registration = self._registration()
             if registration is not None:
                 # When the operator asked for it (the registration's own timestamp is when the store saw it).
-                asked = next(c for c in self.status["conditions"] if c["type"] == SAGEMAKER_CONDITION)
+                asked = status_condition(self.status, SAGEMAKER_CONDITION)
                 created = _parse_time(asked["lastTransitionTime"])
                 seconds = _stable(f"sagemaker/{self.spec.sagemaker_name}").randint(*SAGEMAKER_CREATE_SECONDS)
                 due.append((created + timedelta(seconds=seconds), order, lambda at: self._in_service(at, registration)))
@@ -750,7 +736,7 @@ class _EndpointReconciler:
         def failed(status: dict) -> None:
             self._overall(FAILED, reason, message, at)(status)
             set_status_condition(status, PENDING, _FALSE, reason, message, at, self.generation)
-            if any(c.get("type") == IN_PROGRESS for c in status.get("conditions") or []):
+            if status_condition(status, IN_PROGRESS) is not None:
                 set_status_condition(status, IN_PROGRESS, _FALSE, reason, message, at, self.generation)
             set_status_condition(status, FAILED, _TRUE, reason, message, at, self.generation)
 
@@ -762,7 +748,7 @@ class _EndpointReconciler:
         waiting = next((p for p in self._pods() if _pod_state(p) != "ready"), None)
         cause = ""
         if waiting is not None:
-            scheduled = next((c for c in waiting["status"].get("conditions") or [] if c["type"] == "PodScheduled"), {})
+            scheduled = find_condition(waiting, "PodScheduled") or {}
             detail = scheduled.get("message") or f"pod is {_pod_state(waiting)}"
             cause = f": pod {waiting['metadata']['name']}: {detail}"
         rs = self._replica_set_name()
@@ -770,7 +756,7 @@ class _EndpointReconciler:
         def exceeded(status: dict) -> None:
             deployment = status.setdefault("deploymentStatus", {}).setdefault("status", {})
             message = f'ReplicaSet "{rs}" has timed out progressing.'
-            _deployment_condition(deployment, "Progressing", _FALSE, "ProgressDeadlineExceeded", message, at)
+            set_deployment_condition(deployment, "Progressing", _FALSE, "ProgressDeadlineExceeded", message, at)
 
         self._update_status(exceeded)
         self._fail(at, "ProgressDeadlineExceeded", f"Deployment {self.name} did not become available in time{cause}")
@@ -783,7 +769,7 @@ class _EndpointReconciler:
         def complete(status: dict) -> None:
             self._overall(COMPLETE, COMPLETE, message, at)(status)
             set_status_condition(status, IN_PROGRESS, _FALSE, COMPLETE, message, at, self.generation)
-            if any(c.get("type") == FAILED for c in status.get("conditions") or []):
+            if status_condition(status, FAILED) is not None:
                 set_status_condition(status, FAILED, _FALSE, COMPLETE, message, at, self.generation)
             set_status_condition(status, COMPLETE, _TRUE, COMPLETE, message, at, self.generation)
 

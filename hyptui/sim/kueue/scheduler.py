@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from hyptui.hyperpod.age import rfc3339
+from hyptui.hyperpod.conditions import condition_is_true, find_condition
 from hyptui.hyperpod.kinds import (
     CLUSTER_QUEUES,
     HYPERPOD_PYTORCH_JOBS,
@@ -33,7 +35,6 @@ from hyptui.hyperpod.labels import JOB_LABEL, JOB_UID_LABEL, PRIORITY_CLASS_LABE
 from hyptui.hyperpod.quantities import amount_text
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
 from hyptui.sim.kueue.preemption import HUMAN_REASONS, Reservation, Target, preemption_targets
 from hyptui.sim.kueue.quota import FIT, NO_FIT, Assignment, QueueQuotas, QuotaBook, assign_flavors
@@ -54,12 +55,10 @@ from hyptui.sim.kueue.workloads import (
     REQUEUED,
     RESOURCE_IN_USE_FINALIZER,
     admission_usage,
-    condition,
     holds_quota,
     is_admitted,
     is_finished,
     is_pending,
-    is_true,
     new_workload,
     pod_set_requests,
     priority,
@@ -233,14 +232,16 @@ class KueueScheduler:
         if outcome is not None:
             self._finish(job, workload, outcome, now)
             return
-        if holds_quota(workload) and (is_true(workload, EVICTED) or not _is_active(workload)):
-            if not is_true(workload, EVICTED):
+        if holds_quota(workload) and (condition_is_true(workload, EVICTED) or not _is_active(workload)):
+            if not condition_is_true(workload, EVICTED):
                 self._update_workload(
                     key, lambda w: set_condition(w, EVICTED, True, DEACTIVATED, DEACTIVATED_MESSAGE, now)
                 )
                 workload = cluster.workloads[key] = self._store.get(WORKLOADS, *key)
             if not _job_suspended(job):
-                self._stop_job(cluster, job, workload, (condition(workload, EVICTED) or {}).get("message", ""), now)
+                self._stop_job(
+                    cluster, job, workload, (find_condition(workload, EVICTED) or {}).get("message", ""), now
+                )
             elif not cluster.job_pods[_key(job)]:
                 self._requeue(key, workload, now)
         elif is_admitted(workload) and _job_suspended(job):
@@ -264,7 +265,7 @@ class KueueScheduler:
     def _finish(self, job: dict[str, Any], workload: dict[str, Any], outcome: str, now: datetime) -> None:
         message = JOB_SUCCEEDED_MESSAGE
         if outcome == "Failed":
-            failed = next(c for c in job["status"]["conditions"] if c.get("type") == "Failed")
+            failed = find_condition(job, "Failed") or {}
             message = failed.get("message") or "Job failed"
         at = max(now, _time(workload["metadata"]["creationTimestamp"]))
 
@@ -278,13 +279,13 @@ class KueueScheduler:
 
     def _requeue(self, key: tuple[str, str], workload: dict[str, Any], now: datetime) -> None:
         """The evicted job has stopped: its quota goes back and the workload waits in its queue again."""
-        evicted = condition(workload, EVICTED) or {}
+        evicted = find_condition(workload, EVICTED) or {}
         reason, message = evicted.get("reason", ""), evicted.get("message", "")
 
         def requeue(w: dict[str, Any]) -> None:
             set_condition(w, QUOTA_RESERVED, False, PENDING, message, now)
             w["status"].pop("admission", None)
-            if condition(w, ADMITTED) is not None:
+            if find_condition(w, ADMITTED) is not None:
                 set_condition(w, ADMITTED, False, NO_RESERVATION, NO_RESERVATION_MESSAGE, now)
             set_condition(w, REQUEUED, reason != DEACTIVATED, reason, message, now)
             _without_finalizer(w)
@@ -504,7 +505,7 @@ class KueueScheduler:
     def _mark_pending(self, workload: dict[str, Any], reason: str, message: str, now: datetime) -> None:
         """QuotaReserved=False with why; written (and reported) only when the reason changes, so a workload that
         waits long does not flood the API with writes and events."""
-        current = condition(workload, QUOTA_RESERVED) or {}
+        current = find_condition(workload, QUOTA_RESERVED) or {}
         if (current.get("status"), current.get("reason"), current.get("message")) == ("False", reason, message):
             return
         updated = self._update_workload(
@@ -598,7 +599,7 @@ def _reservation(key: tuple[str, str], workload: Mapping[str, Any], queue: str) 
         usage=admission_usage(workload),
         reserved_at=reserved_at,
         created_at=_time(workload["metadata"]["creationTimestamp"]),
-        evicted=is_true(workload, EVICTED),
+        evicted=condition_is_true(workload, EVICTED),
     )
 
 

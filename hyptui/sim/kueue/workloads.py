@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from hyptui.hyperpod.conditions import set_status_condition
+from hyptui.hyperpod.conditions import condition_is_true, find_condition, set_status_condition
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, WORKLOADS
 from hyptui.hyperpod.kueue_versions import KUEUE_GROUP
 from hyptui.hyperpod.labels import JOB_UID_LABEL, QUEUE_LABEL
@@ -126,16 +126,6 @@ def admission_usage(workload: Mapping[str, Any]) -> dict[tuple[str, str], int]:
 # ---- conditions
 
 
-def condition(workload: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
-    conditions = (workload.get("status") or {}).get("conditions") or []
-    return next((c for c in conditions if c.get("type") == kind), None)
-
-
-def is_true(workload: Mapping[str, Any], kind: str) -> bool:
-    found = condition(workload, kind)
-    return found is not None and found.get("status") == "True"
-
-
 def set_condition(workload: dict[str, Any], kind: str, status: bool, reason: str, message: str, at: datetime) -> None:
     value = "True" if status else "False"
     generation = workload["metadata"].get("generation", 1)
@@ -144,29 +134,29 @@ def set_condition(workload: dict[str, Any], kind: str, status: bool, reason: str
 
 def reset_condition(workload: dict[str, Any], kind: str, reason: str, at: datetime) -> None:
     """An active Evicted/Preempted condition turns False once quota is reserved again: "Previously: ..."."""
-    found = condition(workload, kind)
+    found = find_condition(workload, kind)
     if found is not None and found.get("status") == "True":
         set_condition(workload, kind, False, reason, f"Previously: {found.get('message', '')}", at)
 
 
 def transition_time(workload: Mapping[str, Any], kind: str) -> datetime | None:
-    found = condition(workload, kind)
+    found = find_condition(workload, kind)
     if found is None or not found.get("lastTransitionTime"):
         return None
     return datetime.fromisoformat(found["lastTransitionTime"]).astimezone(UTC)
 
 
 def is_finished(workload: Mapping[str, Any]) -> bool:
-    return is_true(workload, FINISHED)
+    return condition_is_true(workload, FINISHED)
 
 
 def holds_quota(workload: Mapping[str, Any]) -> bool:
     """Quota reserved and not given back yet (an evicted workload holds it until its job has stopped)."""
-    return is_true(workload, QUOTA_RESERVED) and not is_finished(workload)
+    return condition_is_true(workload, QUOTA_RESERVED) and not is_finished(workload)
 
 
 def is_admitted(workload: Mapping[str, Any]) -> bool:
-    return holds_quota(workload) and is_true(workload, ADMITTED) and not is_true(workload, EVICTED)
+    return holds_quota(workload) and condition_is_true(workload, ADMITTED) and not condition_is_true(workload, EVICTED)
 
 
 def is_pending(workload: Mapping[str, Any]) -> bool:
@@ -179,7 +169,7 @@ def is_active(workload: Mapping[str, Any]) -> bool:
 
 def queue_order_time(workload: Mapping[str, Any]) -> datetime:
     """Creation, or the moment it was put back in the queue after an eviction."""
-    requeued = transition_time(workload, REQUEUED) if is_true(workload, REQUEUED) else None
+    requeued = transition_time(workload, REQUEUED) if condition_is_true(workload, REQUEUED) else None
     created = datetime.fromisoformat(workload["metadata"]["creationTimestamp"]).astimezone(UTC)
     return requeued or created
 

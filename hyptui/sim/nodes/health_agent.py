@@ -20,6 +20,8 @@ import hashlib
 import random
 from datetime import UTC, datetime, timedelta
 
+from hyptui.hyperpod.age import rfc3339
+from hyptui.hyperpod.conditions import condition_is_true, set_node_condition
 from hyptui.hyperpod.kinds import NODES, PODS
 from hyptui.hyperpod.labels import (
     CLUSTER_NAME_LABEL,
@@ -38,7 +40,6 @@ from hyptui.hyperpod.labels import (
 )
 from hyptui.hyperpod.namespaces import HYPERPOD_NAMESPACE
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
 from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.nodes.hyperpod_nodes import hyperpod_node_name, instance_id, make_node
@@ -62,19 +63,6 @@ def health_taint(node: dict) -> dict | None:
     """The quarantine taint HyperPod puts on an unhealthy node, if the node carries it."""
     taints = (node.get("spec") or {}).get("taints") or []
     return next((t for t in taints if t.get("key") == NODE_HEALTH_LABEL), None)
-
-
-def _ready(node: dict) -> bool:
-    conditions = (node.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
-
-
-def _set_ready(node: dict, status: str, reason: str, message: str, at: datetime) -> None:
-    for condition in node["status"]["conditions"]:
-        if condition["type"] == "Ready":
-            if condition["status"] != status:
-                condition["lastTransitionTime"] = rfc3339(at)
-            condition.update(status=status, reason=reason, message=message, lastHeartbeatTime=rfc3339(at))
 
 
 def _boot_id(seed: str) -> str:
@@ -108,7 +96,7 @@ class NodeHealthAgent:
             assert taint is not None
             since = _parse_time(taint["timeAdded"])
             stop_at = since + timedelta(seconds=NOT_READY_AFTER_SECONDS)
-            if _ready(node) and stop_at <= now:
+            if condition_is_true(node, "Ready") and stop_at <= now:
                 node = self._stopped(node, stop_at)
             if health == PENDING_REBOOT and since + timedelta(seconds=REBOOT_SECONDS) <= now:
                 self._rebooted(node, since + timedelta(seconds=REBOOT_SECONDS))
@@ -155,7 +143,10 @@ class NodeHealthAgent:
 
     def _stopped(self, node: dict, at: datetime) -> dict:
         node = self._mutate(
-            node, lambda n: _set_ready(n, "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.", at)
+            node,
+            lambda n: set_node_condition(
+                n, "Ready", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.", at
+            ),
         )
         name = node["metadata"]["name"]
         self._event(node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady", at, NODE_CONTROLLER)
@@ -167,7 +158,7 @@ class NodeHealthAgent:
 
         def back(n: dict) -> None:
             n["status"]["nodeInfo"]["bootID"] = boot_id
-            _set_ready(n, "True", "KubeletReady", "kubelet is posting ready status", at)
+            set_node_condition(n, "Ready", "True", "KubeletReady", "kubelet is posting ready status", at)
 
         node = self._mutate(node, back)
         self._event(node, "Warning", "Rebooted", f"Node {name} has been rebooted, boot id: {boot_id}", at, KUBELET)
@@ -180,7 +171,7 @@ class NodeHealthAgent:
             n["spec"]["taints"] = [t for t in n["spec"].get("taints") or [] if t.get("key") != NODE_HEALTH_LABEL]
             if not n["spec"]["taints"]:
                 del n["spec"]["taints"]
-            _set_ready(n, "True", "KubeletReady", "kubelet is posting ready status", at)
+            set_node_condition(n, "Ready", "True", "KubeletReady", "kubelet is posting ready status", at)
 
         node = self._mutate(node, release)
         self._event(node, "Normal", "NodeRecovered", message, at, AGENT_COMPONENT)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from hyptui.hyp_configs.capacity import INSTANCE_TYPES as CATALOG
 from hyptui.hyp_configs.capacity import InstanceCapacity
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.labels import (
     CLUSTER_NAME_LABEL,
     DEEP_HEALTH_LABEL,
@@ -21,7 +22,6 @@ from hyptui.hyperpod.labels import (
     ZONE_LABEL,
 )
 from hyptui.hyperpod.resources import EFA, GPU
-from hyptui.sim.clock import rfc3339
 
 KUBELET_VERSION = "v1.32.3-eks-473151a"
 CONTAINER_RUNTIME = "containerd://1.7.27"

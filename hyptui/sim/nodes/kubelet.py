@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+from hyptui.hyperpod.age import rfc3339
+from hyptui.hyperpod.conditions import set_pod_condition
 from hyptui.hyperpod.kinds import PODS
-from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
 
 SCHEDULER_COMPONENT = "default-scheduler"
@@ -97,22 +98,6 @@ def pull_failure(image: str) -> tuple[str, str] | None:
     return None
 
 
-def pod_condition(pod: dict, kind: str, value: str, at: datetime, reason: str = "", message: str = "") -> None:
-    conditions = pod.setdefault("status", {}).setdefault("conditions", [])
-    found = next((c for c in conditions if c.get("type") == kind), None)
-    if found is None:
-        found = {"type": kind, "status": value, "lastProbeTime": None, "lastTransitionTime": rfc3339(at)}
-        conditions.append(found)
-    elif found.get("status") != value:
-        found["lastTransitionTime"] = rfc3339(at)
-    found["status"] = value
-    for key, text in (("reason", reason), ("message", message)):
-        if text:
-            found[key] = text
-        else:
-            found.pop(key, None)
-
-
 def sort_pod_conditions(pod: dict) -> None:
     """The kubelet lists pod conditions in this order; kubectl describe shows them as listed."""
     pod["status"]["conditions"].sort(
@@ -169,7 +154,7 @@ def container_ids(pod: dict, rng: random.Random) -> dict[str, str]:
 
 def unschedulable(message: str, at: datetime) -> PodChange:
     def change(pod: dict) -> None:
-        pod_condition(pod, "PodScheduled", _FALSE, at, "Unschedulable", message)
+        set_pod_condition(pod, "PodScheduled", _FALSE, at, "Unschedulable", message)
 
     return change
 
@@ -177,7 +162,7 @@ def unschedulable(message: str, at: datetime) -> PodChange:
 def bind(node: str, at: datetime) -> PodChange:
     def change(pod: dict) -> None:
         pod["spec"]["nodeName"] = node
-        pod_condition(pod, "PodScheduled", _TRUE, at)
+        set_pod_condition(pod, "PodScheduled", _TRUE, at)
 
     return change
 
@@ -195,11 +180,11 @@ def accept(host_ip: str, pod_ip: str, at: datetime) -> PodChange:
             podIPs=[{"ip": pod_ip}],
             startTime=rfc3339(at),
         )
-        pod_condition(pod, "PodReadyToStartContainers", _TRUE, at)
-        pod_condition(pod, "Initialized", _TRUE, at)
+        set_pod_condition(pod, "PodReadyToStartContainers", _TRUE, at)
+        set_pod_condition(pod, "Initialized", _TRUE, at)
         not_ready = f"containers with unready status: [{' '.join(waiting)}]"
-        pod_condition(pod, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
-        pod_condition(pod, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
+        set_pod_condition(pod, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
+        set_pod_condition(pod, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
         sort_pod_conditions(pod)
         status["containerStatuses"] = [
             {
@@ -232,8 +217,8 @@ def start(ids: dict[str, str], at: datetime, *, ready: bool = True) -> PodChange
             )
         pod["status"]["phase"] = "Running"
         if ready:
-            pod_condition(pod, "Ready", _TRUE, at)
-            pod_condition(pod, "ContainersReady", _TRUE, at)
+            set_pod_condition(pod, "Ready", _TRUE, at)
+            set_pod_condition(pod, "ContainersReady", _TRUE, at)
 
     return change
 
@@ -242,8 +227,8 @@ def mark_ready(at: datetime) -> PodChange:
     def change(pod: dict) -> None:
         for status in pod["status"]["containerStatuses"]:
             status["ready"] = True
-        pod_condition(pod, "Ready", _TRUE, at)
-        pod_condition(pod, "ContainersReady", _TRUE, at)
+        set_pod_condition(pod, "Ready", _TRUE, at)
+        set_pod_condition(pod, "ContainersReady", _TRUE, at)
 
     return change
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from hyptui.hyperpod.conditions import condition_is_true
 from hyptui.hyperpod.labels import HEALTH_TAINT, NODE_HEALTH_LABEL, SCHEDULABLE
 from hyptui.hyperpod.quantities import amount
 
@@ -39,11 +40,6 @@ def pod_requests(pod_spec: dict) -> Counter[str]:
 def node_allocatable(node: dict) -> Counter[str]:
     allocatable = (node.get("status") or {}).get("allocatable") or {}
     return Counter({name: amount(name, value) for name, value in allocatable.items()})
-
-
-def _is_ready(node: dict) -> bool:
-    conditions = (node.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
 
 
 def _expression_matches(labels: dict[str, str], expression: dict) -> bool:
@@ -101,7 +97,7 @@ def _untolerated_taint(pod_spec: dict, node: dict) -> str | None:
     if health != SCHEDULABLE and not any(t.get("key") == NODE_HEALTH_LABEL for t in taints):
         # HyperPod's health taint lands moments after the label; the sim treats the label as the taint meanwhile.
         taints.append(dict(HEALTH_TAINT))
-    if not _is_ready(node):
+    if not condition_is_true(node, "Ready"):
         taints.append({"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"})
     for taint in taints:
         if not _tolerates(pod_spec, taint):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
+from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.namespaces import HYPERPOD_NAMESPACE, INFERENCE_OPERATOR_NAMESPACE
-from hyptui.sim.clock import rfc3339
 from hyptui.sim.nodes.container_logs import LogStore
 
 HEALTH_AGENT_IMAGE = "905418368575.dkr.ecr.us-east-2.amazonaws.com/hyperpod-health-monitoring-agent:1.0.742.0_1.0.241.0"

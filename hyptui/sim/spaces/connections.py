@@ -26,6 +26,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from hyptui.hyperpod.conditions import condition_is_true
 from hyptui.hyperpod.kinds import PODS, WORKSPACE_CONNECTIONS, WORKSPACES
 from hyptui.hyperpod.labels import WORKSPACE_NAME_LABEL
 from hyptui.sim.apiserver.errors import ApiError
@@ -50,11 +51,6 @@ def _refused(code: int, message: str) -> ApiError:
 def namespace_label(namespace: str) -> str:
     """The add-on's subdomain encoding of a namespace: lower-case base32 without padding."""
     return base64.b32encode(namespace.encode()).decode().rstrip("=").lower()
-
-
-def _is_available(workspace: dict[str, Any]) -> bool:
-    conditions = (workspace.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Available" and c.get("status") == "True" for c in conditions)
 
 
 class WorkspaceConnections:
@@ -87,7 +83,7 @@ class WorkspaceConnections:
             if error.code == 404:
                 raise _refused(404, "Workspace not found") from None
             raise
-        if not _is_available(workspace):
+        if not condition_is_true(workspace, "Available"):
             raise _refused(400, "workspace is not available. Check workspace status for details")
         if connection_type == WEB_UI:
             url = self._web_ui_url(workspace)

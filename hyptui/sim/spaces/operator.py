@@ -30,10 +30,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hyptui.hyperpod.age import rfc3339
+from hyptui.hyperpod.conditions import find_condition, set_pod_condition
 from hyptui.hyperpod.kinds import NODES, PODS, WORKSPACES
 from hyptui.hyperpod.labels import WORKSPACE_NAME_LABEL
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import rfc3339
 from hyptui.sim.events import EventRecorder
 from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.nodes.kubelet import (
@@ -43,7 +44,6 @@ from hyptui.sim.nodes.kubelet import (
     bind,
     container_ids,
     node_ip,
-    pod_condition,
     pod_ip_on,
     pulled_message,
     qos_class,
@@ -115,12 +115,8 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def _condition(obj: dict, kind: str) -> dict | None:
-    return next((c for c in (obj.get("status") or {}).get("conditions") or [] if c.get("type") == kind), None)
-
-
 def _is_true(obj: dict, kind: str) -> bool:
-    return (_condition(obj, kind) or {}).get("status") == _TRUE
+    return (find_condition(obj, kind) or {}).get("status") == _TRUE
 
 
 def _encoded(text: str, length: int) -> str:
@@ -264,7 +260,7 @@ class _WorkspaceReconciler:
             due = self._scheduling_due(pod)
             step: tuple[datetime, Callable[[dict, datetime], dict]] | None = (due, self._schedule) if due else None
         elif not status.get("startTime"):
-            scheduled = _parse_time((_condition(pod, "PodScheduled") or {}).get("lastTransitionTime")) or self.now
+            scheduled = _parse_time((find_condition(pod, "PodScheduled") or {}).get("lastTransitionTime")) or self.now
             step = (scheduled + timedelta(seconds=KUBELET_ACCEPT_SECONDS), self._accept)
         elif "waiting" in state:
             started = _parse_time(status["startTime"]) or self.now
@@ -372,7 +368,7 @@ class _WorkspaceReconciler:
             self._gated(pod)
             return None
         last = self.op._scheduling_attempts.get(pod["metadata"]["uid"])
-        if last is None and _condition(pod, "PodScheduled") is None:
+        if last is None and find_condition(pod, "PodScheduled") is None:
             return _parse_time(pod["metadata"]["creationTimestamp"])
         if last is None or last + timedelta(seconds=SCHEDULING_RETRY_SECONDS) <= self.now:
             return self.now
@@ -380,11 +376,11 @@ class _WorkspaceReconciler:
 
     def _gated(self, pod: dict) -> None:
         """A pod held by scheduling gates (Kueue's admission gate) waits, as kube-scheduler reports it."""
-        if (_condition(pod, "PodScheduled") or {}).get("reason") == "SchedulingGated":
+        if (find_condition(pod, "PodScheduled") or {}).get("reason") == "SchedulingGated":
             return
 
         def gated(p: dict) -> None:
-            pod_condition(p, "PodScheduled", _FALSE, self.now, "SchedulingGated", SCHEDULING_GATED)
+            set_pod_condition(p, "PodScheduled", _FALSE, self.now, "SchedulingGated", SCHEDULING_GATED)
             sort_pod_conditions(p)
 
         self._update_pod(pod, gated)
@@ -462,7 +458,7 @@ class _WorkspaceReconciler:
 
     def _check_idle(self) -> None:
         idle = (self.workspace.get("spec") or {}).get("idleShutdown") or {}
-        available = _condition(self.workspace, "Available") or {}
+        available = find_condition(self.workspace, "Available") or {}
         if not idle.get("enabled") or available.get("status") != _TRUE:
             return
         annotations = self.workspace["metadata"].get("annotations") or {}

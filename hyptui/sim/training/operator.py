@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hyptui.hyperpod.age import rfc3339, rfc3339_micro
+from hyptui.hyperpod.conditions import condition_is_true, find_condition, set_job_condition, set_pod_condition
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
 from hyptui.hyperpod.labels import JOB_LABEL, NODE_HEALTH_LABEL, OPERATOR_POD_LABEL, SCHEDULABLE
 from hyptui.hyperpod.resources import GPU
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.clock import rfc3339, rfc3339_micro
 from hyptui.sim.events import EventRecorder, object_reference
 from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.nodes.hyperpod_nodes import instance_id
@@ -44,7 +45,6 @@ from hyptui.sim.nodes.kubelet import (
     bind,
     container_ids,
     node_ip,
-    pod_condition,
     pod_ip_on,
     pulled_message,
     qos_class,
@@ -104,40 +104,6 @@ def _seconds(value: Any, default: int) -> int:
         return int(str(value))
     except ValueError:
         return default
-
-
-def _condition(obj: dict, kind: str) -> dict | None:
-    return next((c for c in (obj.get("status") or {}).get("conditions") or [] if c.get("type") == kind), None)
-
-
-def _is_true(obj: dict, kind: str) -> bool:
-    found = _condition(obj, kind)
-    return found is not None and found.get("status") == _TRUE
-
-
-def set_condition(
-    status: dict, kind: str, value: str, reason: str, message: str, at: datetime, *, add: bool = True
-) -> None:
-    """Update a condition in place (keeping its position, which `hyp list` reads), or append it when `add`."""
-    conditions = status.setdefault("conditions", [])
-    found = next((c for c in conditions if c.get("type") == kind), None)
-    if found is None:
-        if add:
-            conditions.append(
-                {
-                    "type": kind,
-                    "status": value,
-                    "reason": reason,
-                    "message": message,
-                    "lastTransitionTime": rfc3339(at),
-                    "lastProbeTime": rfc3339(at),
-                }
-            )
-        return
-    if found.get("status") != value:
-        found["lastTransitionTime"] = rfc3339(at)
-    if (found.get("status"), found.get("reason"), found.get("message")) != (value, reason, message):
-        found.update(status=value, reason=reason, message=message, lastProbeTime=rfc3339(at))
 
 
 def _main_container(pod_spec: dict) -> str:
@@ -343,14 +309,14 @@ class _JobReconciler:
         if suspended:
             self._suspend()
             return
-        if _is_true(self.job, "Completed") or _is_true(self.job, "Failed"):
+        if condition_is_true(self.job, "Completed") or condition_is_true(self.job, "Failed"):
             return
-        if _is_true(self.job, "Suspended"):
+        if condition_is_true(self.job, "Suspended"):
             self._resume()
         self._steps()
         # What changed outside the operator since the last pass (a node label, a deleted pod, a fault injection) is
         # noticed now, after the transitions that fell due before.
-        if not (_is_true(self.job, "Completed") or _is_true(self.job, "Failed")):
+        if not (condition_is_true(self.job, "Completed") or condition_is_true(self.job, "Failed")):
             self._stamp_quiet_log()
             self._notice_faults()
             self._create_missing_pods()
@@ -366,7 +332,7 @@ class _JobReconciler:
         message = f"{_KIND} {self.name} is created."
 
         def created(status: dict) -> None:
-            set_condition(status, "Created", _TRUE, f"{_KIND}Created", message, at)
+            set_job_condition(status, "Created", _TRUE, f"{_KIND}Created", message, at)
             status.setdefault("restartCount", 0)
 
         self._update_status(created)
@@ -375,7 +341,7 @@ class _JobReconciler:
 
     def _suspend(self) -> None:
         pods = [pod for pod in self._pods() if pod is not None]
-        if _is_true(self.job, "Suspended") and not pods:
+        if condition_is_true(self.job, "Suspended") and not pods:
             return
         at = self.now
         self._save_checkpoint(at)
@@ -386,9 +352,9 @@ class _JobReconciler:
         message = f"{_KIND} {self.name} is suspended."
 
         def suspended(status: dict) -> None:
-            set_condition(status, "Suspended", _TRUE, f"{_KIND}Suspended", message, at)
-            set_condition(status, "PodsRunning", _FALSE, f"{_KIND}Suspended", message, at, add=False)
-            set_condition(status, "Running", _FALSE, f"{_KIND}Suspended", message, at, add=False)
+            set_job_condition(status, "Suspended", _TRUE, f"{_KIND}Suspended", message, at)
+            set_job_condition(status, "PodsRunning", _FALSE, f"{_KIND}Suspended", message, at, add=False)
+            set_job_condition(status, "Running", _FALSE, f"{_KIND}Suspended", message, at, add=False)
             status.pop("startTime", None)
             status.pop("jobPods", None)
 
@@ -398,7 +364,7 @@ class _JobReconciler:
 
     def _resume(self) -> None:
         message = f"{_KIND} {self.name} is resumed."
-        self._update_status(lambda s: set_condition(s, "Suspended", _FALSE, f"{_KIND}Resumed", message, self.now))
+        self._update_status(lambda s: set_job_condition(s, "Suspended", _FALSE, f"{_KIND}Resumed", message, self.now))
         self._job_event("Normal", f"{_KIND}Resumed", message, self.now)
 
     def _save_checkpoint(self, at: datetime) -> None:
@@ -486,7 +452,7 @@ class _JobReconciler:
             if state == "unbound" and pod["metadata"]["uid"] not in self.tried_scheduling:
                 due.append((self._scheduling_due(pod), order, lambda at, p=pod: self._schedule(p, at)))
             elif state == "bound":
-                bound = _parse_time(_condition(pod, "PodScheduled")["lastTransitionTime"])
+                bound = _parse_time(find_condition(pod, "PodScheduled")["lastTransitionTime"])
                 at = bound + timedelta(seconds=KUBELET_ACCEPT_SECONDS)
                 due.append((at, order, lambda at, p=pod: self._accept(p, at)))
             elif state == "accepted":
@@ -509,7 +475,7 @@ class _JobReconciler:
         if states == {"running"}:
             rendezvous = self._rendezvous(present)
             transitions: list[tuple[datetime, int, Callable[[datetime], None]]] = []
-            if not _is_true(self.job, "Running"):
+            if not condition_is_true(self.job, "Running"):
                 transitions.append((rendezvous, last, self._running))
             run = self._run(present[0], rendezvous)
             assert run is not None
@@ -525,7 +491,7 @@ class _JobReconciler:
                 faulty = verdict[1]
                 transitions.append((verdict[0].at, last + 2, lambda at: self._monitor_fault(at, verdict[0], faulty)))
             return transitions
-        if not _is_true(self.job, "Restarting"):
+        if not condition_is_true(self.job, "Restarting"):
             return []
         # A restart in progress: every stopped container comes back in place once the kubelet's back-off passed.
         return [
@@ -543,7 +509,7 @@ class _JobReconciler:
         """First attempt when the pod appears; retries every SCHEDULING_RETRY_SECONDS, made at `now` so a retry after a
         long gap judges the cluster as it is (and events never go back in time)."""
         last = self.op._scheduling_attempts.get(pod["metadata"]["uid"])
-        if last is None and _condition(pod, "PodScheduled") is None:
+        if last is None and find_condition(pod, "PodScheduled") is None:
             return _parse_time(pod["metadata"]["creationTimestamp"])
         if last is None or last + timedelta(seconds=SCHEDULING_RETRY_SECONDS) <= self.now:
             return self.now
@@ -641,9 +607,9 @@ class _JobReconciler:
         pods = [pod for pod in self._pods() if pod is not None]
         running = [pod for pod in pods if _state(pod) == "running"]
         rendezvous = self._rendezvous(running) if running and len(running) == len(self.replicas) else None
-        if rendezvous is None and running and _is_true(self.job, "Running"):
+        if rendezvous is None and running and condition_is_true(self.job, "Running"):
             # A pod went away under a running job: the others still train from the rendezvous they all joined.
-            rendezvous = _parse_time(_condition(self.job, "Running")["lastTransitionTime"])
+            rendezvous = _parse_time(find_condition(self.job, "Running")["lastTransitionTime"])
         runs = [(pod, self._run(pod, rendezvous)) for pod in running]
         return [(pod, run) for pod, run in runs if run is not None]
 
@@ -668,9 +634,9 @@ class _JobReconciler:
         count = len(self.replicas)
 
         def running(status: dict) -> None:
-            set_condition(status, "PodsRunning", _TRUE, "PodsRunning", f"All {count} pods are running.", at)
-            set_condition(status, "Running", _TRUE, f"{_KIND}Running", message, at)
-            set_condition(status, "Restarting", _FALSE, f"{_KIND}Running", message, at, add=False)
+            set_job_condition(status, "PodsRunning", _TRUE, "PodsRunning", f"All {count} pods are running.", at)
+            set_job_condition(status, "Running", _TRUE, f"{_KIND}Running", message, at)
+            set_job_condition(status, "Restarting", _FALSE, f"{_KIND}Running", message, at, add=False)
 
         self._update_status(running)
         self._job_event("Normal", f"{_KIND}Running", message, at)
@@ -744,7 +710,7 @@ class _JobReconciler:
             instances.append(instance_id(node_name))
         if not faulty:
             return
-        if _is_true(self.job, "Restarting") or _condition(self.job, "Running") is None:
+        if condition_is_true(self.job, "Restarting") or find_condition(self.job, "Running") is None:
             # Part of a start or a remediation already under way: move the pods along, no new restart.
             for pod in relocate:
                 self._delete_pod(pod, self.now)
@@ -849,9 +815,9 @@ class _JobReconciler:
             status["restartCount"] = used + 1
             status["restartStatus"] = restart_status
             status["latestFaultyPodInstanceList"] = faulty
-            set_condition(status, "PodsRunning", _FALSE, f"{_KIND}Restarting", message, at, add=False)
-            set_condition(status, "Running", _FALSE, f"{_KIND}Restarting", message, at, add=False)
-            set_condition(status, "Restarting", _TRUE, f"{_KIND}Restarting", message, at)
+            set_job_condition(status, "PodsRunning", _FALSE, f"{_KIND}Restarting", message, at, add=False)
+            set_job_condition(status, "Running", _FALSE, f"{_KIND}Restarting", message, at, add=False)
+            set_job_condition(status, "Restarting", _TRUE, f"{_KIND}Restarting", message, at)
 
         def annotate(job: dict) -> None:
             annotations = job["metadata"].setdefault("annotations", {})
@@ -899,8 +865,8 @@ class _JobReconciler:
                 status["state"] = {"running": {"startedAt": rfc3339(at)}}
                 status["restartCount"] = int(status.get("restartCount") or 0) + 1
                 status.update(ready=True, started=True)
-            pod_condition(p, "Ready", _TRUE, at)
-            pod_condition(p, "ContainersReady", _TRUE, at)
+            set_pod_condition(p, "Ready", _TRUE, at)
+            set_pod_condition(p, "ContainersReady", _TRUE, at)
 
         pod = self._update_pod(pod, restart)
         image = next(c.get("image", "") for c in pod["spec"]["containers"] if c["name"] == container)
@@ -936,8 +902,8 @@ def _finished(condition: str, reason: str, message: str, at: datetime) -> Callab
 
     def finish(status: dict) -> None:
         for kind in ("PodsRunning", "Running", "Restarting"):
-            set_condition(status, kind, _FALSE, reason, message, at, add=False)
-        set_condition(status, condition, _TRUE, reason, message, at)
+            set_job_condition(status, kind, _FALSE, reason, message, at, add=False)
+        set_job_condition(status, condition, _TRUE, reason, message, at)
         status["completionTime"] = rfc3339(at)
 
     return finish
@@ -960,8 +926,8 @@ def _terminate(at: datetime, exit_code: int, reason: str) -> Callable[[dict], No
         not_ready = (
             f"containers with unready status: [{' '.join(s['name'] for s in pod['status']['containerStatuses'])}]"
         )
-        pod_condition(pod, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
-        pod_condition(pod, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
+        set_pod_condition(pod, "Ready", _FALSE, at, "ContainersNotReady", not_ready)
+        set_pod_condition(pod, "ContainersReady", _FALSE, at, "ContainersNotReady", not_ready)
 
     return terminate
 
@@ -972,8 +938,8 @@ def _finish_pod(phase: str, at: datetime) -> Callable[[dict], None]:
     def finish(pod: dict) -> None:
         pod["status"]["phase"] = phase
         reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
-        pod_condition(pod, "PodReadyToStartContainers", _FALSE, at)
-        pod_condition(pod, "Ready", _FALSE, at, reason)
-        pod_condition(pod, "ContainersReady", _FALSE, at, reason)
+        set_pod_condition(pod, "PodReadyToStartContainers", _FALSE, at)
+        set_pod_condition(pod, "Ready", _FALSE, at, reason)
+        set_pod_condition(pod, "ContainersReady", _FALSE, at, reason)
 
     return finish
