@@ -7,13 +7,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from hyptui.aws.poller import CLUSTERS_TOPIC, EKS_SECONDS, eks_topic, read_eks
-from hyptui.screens.clusters.list import poll_clusters
+from hyptui.aws.poller import CLUSTERS_SECONDS, CLUSTERS_TOPIC, EKS_SECONDS, eks_topic, read_clusters, read_eks
+from hyptui.screens.queues.governance_editor import GovernanceEditorScreen
 from hyptui.screens.shell.aws_polled import AwsPolledScreen
 from hyptui.screens.shell.connection_bar import ConnectionBar
 from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.verb_bindings import bindings
 from hyptui.screens.widgets.fields_table import fields_table
+from hyptui.screens.widgets.panes import FailurePane
 from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
 from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
@@ -27,6 +28,12 @@ from hyptui.views.clusters import (
     find_cluster,
     slurm_message,
 )
+
+
+def poll_clusters(screen: AwsPolledScreen) -> None:
+    """Every cluster of the region, polled for `screen` while it is shown (the list and a cluster's detail)."""
+    app = screen.hyptui
+    screen.poll(lambda: read_clusters(app.aws_gateway), topic=CLUSTERS_TOPIC, interval=CLUSTERS_SECONDS)
 
 
 def node_table_row(row: NodeRow) -> TableRow:
@@ -45,6 +52,24 @@ def node_table_row(row: NodeRow) -> TableRow:
 
 
 class ClusterDetailScreen(AwsPolledScreen):
+    DEFAULT_CSS = """
+    ClusterDetailScreen #cluster-summary {
+        height: auto;
+        padding: 0 1;
+        border: round $primary;
+        border-title-color: $accent;
+    }
+
+    ClusterDetailScreen #instance-groups {
+        height: auto;
+        max-height: 8;
+    }
+
+    ClusterDetailScreen #cluster-nodes {
+        border: round $panel;
+        border-title-color: $accent;
+    }
+    """
     BINDINGS = bindings("back", "governance", "reload")
 
     def __init__(self, arn: str) -> None:
@@ -57,7 +82,7 @@ class ClusterDetailScreen(AwsPolledScreen):
         yield ConnectionBar()
         yield ScreenTitle("HyperPod cluster", id="title")
         yield Static(id="cluster-summary")
-        yield Static(id="cluster-failure", markup=False)
+        yield FailurePane(id="cluster-failure", markup=False)
         yield StaticTable("GROUP", "INSTANCE TYPE", "COUNT", "GPUS EACH", "STATUS", id="instance-groups")
         yield ResourceTable(CLUSTER_NODE_COLUMNS, id="cluster-nodes")
         yield StatusLine()
@@ -116,6 +141,4 @@ class ClusterDetailScreen(AwsPolledScreen):
         if view is not None and view.row.orchestrator != EKS:
             self.notify(slurm_message(view.row.name), severity="warning", timeout=8)
             return
-        from hyptui.screens.queues.governance_editor import GovernanceEditorScreen
-
         self.app.push_screen(GovernanceEditorScreen(self.arn))

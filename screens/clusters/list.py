@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from hyptui.aws.failures import AwsFailure
 from hyptui.aws.kubeconfig_update import ContextUpdate, KubeconfigError, default_kubeconfig
-from hyptui.aws.poller import CLUSTERS_SECONDS, CLUSTERS_TOPIC, read_clusters
+from hyptui.aws.poller import CLUSTERS_TOPIC
+from hyptui.screens.clusters.detail import ClusterDetailScreen, poll_clusters
+from hyptui.screens.configs.form import ConfigFormScreen
 from hyptui.screens.shell.aws_polled import AwsPolledScreen
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.resource_table import TableRow
+from hyptui.screens.widgets.text_lines import ScreenTitle
 from hyptui.store.state import AppState
 from hyptui.views.clusters import CLUSTER_COLUMNS, EKS, ClusterRow, cluster_rows, find_cluster, slurm_message
 from hyptui.views.command_line import OpenSection
@@ -46,12 +46,6 @@ def cluster_table_row(row: ClusterRow) -> TableRow:
     )
 
 
-def poll_clusters(screen: AwsPolledScreen) -> None:
-    """Every cluster of the region, polled for `screen` while it is shown."""
-    app = screen.hyptui
-    screen.poll(lambda: read_clusters(app.aws_gateway), topic=CLUSTERS_TOPIC, interval=CLUSTERS_SECONDS)
-
-
 def clusters_message(state: AppState) -> str:
     """What the table cannot say itself: why the clusters could not be read, that none exist, or that none came yet."""
     failure = state.aws_failures.get(CLUSTERS_TOPIC)
@@ -69,27 +63,37 @@ def clusters_message(state: AppState) -> str:
 
 
 class ClustersScreen(TableScreen, AwsPolledScreen):
+    DEFAULT_CSS = """
+    #clusters-message {
+        height: auto;
+        padding: 0 1;
+        color: $status-warn;
+    }
+
+    #clusters-message.-failed {
+        color: $status-bad;
+        text-style: bold;
+    }
+    """
     BINDINGS = bindings("describe_cluster", "new_cluster_stack", "reload")
+    TITLE_TEXT = "HyperPod clusters"
+    TITLE_ID = "clusters-title"
+    COLUMNS = CLUSTER_COLUMNS
+    TABLE_ID = "clusters"
 
     def __init__(self) -> None:
         super().__init__()
         self._hint = ""  # about the selected row, e.g. why a Slurm cluster does not open
 
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("HyperPod clusters", id="clusters-title")
-        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
-        yield ResourceTable(CLUSTER_COLUMNS, id="clusters")
+    def compose_below_table(self) -> ComposeResult:
         yield Static("", id="clusters-message", markup=False)
-        yield StatusLine()
-        yield KeyFooter()
 
     def on_mount(self) -> None:  # LiveScreen's on_mount runs too
         poll_clusters(self)
 
     def show_state(self, state: AppState) -> None:
         loaded = state.aws_clusters
-        title = f"HyperPod clusters · {loaded.region}" if loaded else "HyperPod clusters"
+        title = f"{self.TITLE_TEXT} · {loaded.region}" if loaded else self.TITLE_TEXT
         self.query_one("#clusters-title", ScreenTitle).update(title)
         self.table.set_rows([cluster_table_row(row) for row in cluster_rows(state, self.hyptui.clock())])
         self._show_message(state)
@@ -145,13 +149,9 @@ class ClustersScreen(TableScreen, AwsPolledScreen):
         app.run_worker(app.run_command(OpenSection("jobs")), group="verbs", exit_on_error=False)
 
     def action_describe_cluster(self) -> None:
-        from hyptui.screens.clusters.detail import ClusterDetailScreen
-
         key = self.table.selected_key
         if key is not None:
             self.app.push_screen(ClusterDetailScreen(key))
 
     def action_new_cluster_stack(self) -> None:
-        from hyptui.screens.configs.form import ConfigFormScreen
-
         self.app.push_screen(ConfigFormScreen.new(CLUSTER_STACK_TEMPLATE))

@@ -18,6 +18,7 @@ from hyptui.screens.shell.aws_polled import AwsPolledScreen
 from hyptui.screens.shell.connection_bar import ConnectionBar
 from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.verb_bindings import bindings
+from hyptui.screens.widgets.panes import FailurePane
 from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
 from hyptui.store.state import AppState
@@ -52,6 +53,39 @@ def summary_text(view: StackView) -> str:
 
 class DeleteStackModal(ModalScreen[tuple[str, ...] | None]):
     """Delete, or cancel (None); after a failed delete, the resources ticked are retained (kept in AWS)."""
+
+    DEFAULT_CSS = """
+    DeleteStackModal {
+        align: center middle;
+    }
+
+    DeleteStackModal > Vertical {
+        width: 72;
+        height: auto;
+        padding: 1 2;
+        border: thick $error;
+        background: $surface;
+    }
+
+    DeleteStackModal #delete-question, DeleteStackModal #retain-note {
+        margin-bottom: 1;
+    }
+
+    DeleteStackModal #retain {
+        height: auto;
+        max-height: 10;
+        margin-bottom: 1;
+    }
+
+    DeleteStackModal Horizontal {
+        height: auto;
+        align: right middle;
+    }
+
+    DeleteStackModal Button {
+        margin-left: 2;
+    }
+    """
 
     BINDINGS = [
         Binding("y", "delete", "Delete"),
@@ -97,6 +131,12 @@ class DeleteStackModal(ModalScreen[tuple[str, ...] | None]):
 
 
 class StackProgressScreen(AwsPolledScreen):
+    DEFAULT_CSS = """
+    StackProgressScreen #stack-summary {
+        height: 1;
+        padding: 0 1;
+    }
+    """
     BINDINGS = bindings("back", "delete", "reload")
 
     def __init__(self, stack_id: str) -> None:
@@ -109,7 +149,7 @@ class StackProgressScreen(AwsPolledScreen):
         yield ScreenTitle(f"Stack {self.stack_id}", id="title")
         yield Static("Reading the stack's events…", id="stack-summary", markup=False)
         yield ResourceTable(STACK_COLUMNS, id="stack-tree")
-        yield Static("", id="stack-failure", markup=False)
+        yield FailurePane("", id="stack-failure", markup=False)
         yield StatusLine()
         yield KeyFooter()
 

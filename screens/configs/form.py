@@ -59,7 +59,19 @@ CLOUDFORMATION = "cfn"  # a template whose create is a CloudFormation stack (clu
 
 class AdvancedFields(Collapsible, inherit_css=False):
     """A Collapsible without Textual's `:focus-within` tint, which re-styles every field inside it on each Tab
-    (400 ms a keystroke with pytorch-job's 35 optional fields); hyptui.tcss gives it the rest of its style."""
+    (400 ms a keystroke with pytorch-job's 35 optional fields); its own DEFAULT_CSS gives it the rest of its style."""
+
+    DEFAULT_CSS = """
+    AdvancedFields {
+        width: 1fr;
+        height: auto;
+        border-top: hkey $panel;
+    }
+
+    AdvancedFields.-collapsed > Contents {
+        display: none;
+    }
+    """
 
 
 def template_directory(spec: TemplateSpec) -> Path:
@@ -68,6 +80,78 @@ def template_directory(spec: TemplateSpec) -> Path:
 
 
 class ConfigFormScreen(LiveScreen):
+    DEFAULT_CSS = """
+    #form-body {
+        height: 1fr;
+    }
+
+    #form-fields {
+        width: 1fr;
+        min-width: 40;
+    }
+
+    #form-previews {
+        width: 1fr;
+    }
+
+    .field-row {
+        height: auto;
+        padding: 0 1;
+        margin-bottom: 1;
+    }
+
+    .field-name {
+        color: $accent;
+        text-style: bold;
+    }
+
+    .field-description {
+        color: $foreground-muted;
+    }
+
+    .field-message {
+        display: none;
+        color: $error;
+    }
+
+    .field-row.-invalid .field-message {
+        display: block;
+    }
+
+    .field-row.-warning .field-message {
+        display: block;
+        color: $warning;
+    }
+
+    .field-row.-invalid Input, .field-row.-invalid TextArea, .field-row.-invalid SelectCurrent {
+        background: $error 20%;
+    }
+
+    .field-row TextArea {
+        height: auto;
+        min-height: 1;
+        max-height: 8;
+        background: $boost;
+    }
+
+    ConfigFormScreen .field-row Switch {
+        border: none;
+        height: 1;
+        padding: 0;
+    }
+
+    #form-problem {
+        display: none;
+        height: auto;
+        max-height: 6;
+        padding: 0 1;
+        color: $error;
+    }
+
+    #form-problem.-shown {
+        display: block;
+    }
+    """
     BINDINGS = bindings("back", "save_config", "validate_config", "create_from_config", "load_config", "quit")
 
     def __init__(self, spec: TemplateSpec, document: ConfigDocument | None = None) -> None:

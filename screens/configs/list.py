@@ -8,15 +8,13 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from hyptui.hyp_configs.directories import ConfigDirectory, config_directories
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.panes import SelectedRowPane
+from hyptui.screens.widgets.resource_table import TableRow
 from hyptui.store.state import AppState
 from hyptui.views.columns import CONFIG_DIRECTORY_COLUMNS
 
@@ -40,19 +38,19 @@ def config_directory_row(row: ConfigDirectory, root: Path) -> TableRow:
 
 class ConfigsScreen(TableScreen):
     BINDINGS = bindings("open_config", "reload")
+    COLUMNS = CONFIG_DIRECTORY_COLUMNS
+    TABLE_ID = "configs"
+    TITLE_ID = "title"
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[str, ConfigDirectory] = {}
 
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle(f"Config directories under {Path.cwd()}", id="title")
-        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
-        yield ResourceTable(CONFIG_DIRECTORY_COLUMNS, id="configs")
-        yield Static(id="why", markup=False)  # hyp's messages quote patterns such as [a-z0-9]
-        yield StatusLine()
-        yield KeyFooter()
+    def title_text(self) -> str:
+        return f"Config directories under {Path.cwd()}"
+
+    def compose_below_table(self) -> ComposeResult:
+        yield SelectedRowPane(id="why", markup=False)  # hyp's messages quote patterns such as [a-z0-9]
 
     def on_mount(self) -> None:
         self.query_one("#why").border_title = "Why?"

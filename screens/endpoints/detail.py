@@ -6,25 +6,70 @@ from __future__ import annotations
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
-from hyptui.screens.endpoints.list import ENDPOINT_CASCADE, open_operator_log
-from hyptui.screens.jobs.detail import pod_table_row
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
+from hyptui.screens.endpoints.invoke import InvokePanel
+from hyptui.screens.jobs.pod_log import PodLogScreen
+from hyptui.screens.shell.base import LiveScreen
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable
+from hyptui.screens.widgets.panes import DETAIL_PANES_CSS
+from hyptui.screens.widgets.rows import pod_table_row
 from hyptui.screens.widgets.static_table import StaticTable
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.text_lines import ScreenTitle
 from hyptui.store.state import AppState
 from hyptui.views.columns import POD_COLUMNS
-from hyptui.views.endpoints import EndpointDetail, endpoint_detail, endpoint_pods, find_endpoint, split_endpoint_key
+from hyptui.views.endpoints import (
+    INFERENCE_OPERATOR_NAMESPACE,
+    EndpointDetail,
+    endpoint_detail,
+    endpoint_pods,
+    find_endpoint,
+    inference_operator_pod,
+    split_endpoint_key,
+)
 from hyptui.views.pods import pod_rows
+
+ENDPOINT_CASCADE = "Its model pods and its SageMaker endpoint are deleted with it."
+
+
+def open_operator_log(screen: LiveScreen) -> None:
+    """The inference operator's log, as `hyp get-operator-logs` reads it for endpoints."""
+    operator = inference_operator_pod(screen.hyptui.store.state)
+    if operator is None:
+        screen.notify(
+            f"No inference operator pod in {INFERENCE_OPERATOR_NAMESPACE} is in view; try :ns all", severity="warning"
+        )
+        return
+    screen.hyptui.open_pod_log(operator.namespace, operator.name)
 
 
 class EndpointDetailScreen(TableScreen):
+    DEFAULT_CSS = (
+        DETAIL_PANES_CSS
+        + """
+    #endpoint-progress {
+        display: none;
+        height: auto;
+        padding: 0 1;
+        color: $status-warn;
+    }
+
+    #endpoint-progress.-shown {
+        display: block;
+    }
+
+    #endpoint-progress.-failed {
+        color: $status-bad;
+        text-style: bold;
+    }
+    """
+    )
     BINDINGS = bindings("logs", "job_logs", "invoke", "yaml", "delete", "operator_logs")
+    COLUMNS = POD_COLUMNS
+    TABLE_ID = "pods"
+    TITLE_ID = "title"
+    FILTER_PLACEHOLDER = "filter pods: regex, !regex to invert"
 
     def __init__(self, key: str) -> None:
         super().__init__()
@@ -32,22 +77,17 @@ class EndpointDetailScreen(TableScreen):
         self.kind, self.object_key = split_endpoint_key(key)
         self._seen = False
 
-    @property
-    def _heading(self) -> str:
+    def title_text(self) -> str:
         namespace, name = self.object_key
         return f"{self.kind.kind} {namespace}/{name}"
 
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle(self._heading, id="title")
+    def compose_above_table(self) -> ComposeResult:
         yield Static("", id="endpoint-progress", markup=False)
         yield Static(id="spec")
         yield StaticTable("TYPE", "STATUS", "REASON", "FOR", "MESSAGE", id="conditions")
-        yield Input(placeholder="filter pods: regex, !regex to invert", id="filter")
-        yield ResourceTable(POD_COLUMNS, id="pods")
+
+    def compose_below_table(self) -> ComposeResult:
         yield StaticTable("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", id="events")
-        yield StatusLine()
-        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#spec").border_title = "Endpoint"
@@ -62,11 +102,11 @@ class EndpointDetailScreen(TableScreen):
         title = self.query_one("#title", ScreenTitle)
         if detail is None:
             if self._seen:
-                title.update(f"{self._heading} · deleted")
+                title.update(f"{self.title_text()} · deleted")
             return
         self._seen = True
         row = detail.row
-        title.update(f"{self._heading} · {row.deployment} · SageMaker {row.sagemaker or 'not created yet'}")
+        title.update(f"{self.title_text()} · {row.deployment} · SageMaker {row.sagemaker or 'not created yet'}")
         self._show_progress(detail)
         self.query_one("#spec", Static).update(_summary_table(detail))
         self.query_one("#conditions", StaticTable).show_rows(
@@ -95,15 +135,11 @@ class EndpointDetailScreen(TableScreen):
             self.hyptui.open_pod_log(self.object_key[0], pod)
 
     def action_job_logs(self) -> None:
-        from hyptui.screens.jobs.pod_log import PodLogScreen
-
         pods = [pod.name for pod in endpoint_pods(self.hyptui.store.state, *self.object_key)]
         if pods:
             self.app.push_screen(PodLogScreen(self.object_key[0], *pods))
 
     def action_invoke(self) -> None:
-        from hyptui.screens.endpoints.invoke import InvokePanel
-
         self.app.push_screen(InvokePanel(self.key))
 
     def action_yaml(self) -> None:

@@ -34,6 +34,68 @@ def first_line(text: str, width: int = 48) -> str:
 
 
 class InvokePanel(LiveScreen):
+    DEFAULT_CSS = """
+    #invoke-state {
+        height: auto;
+        padding: 0 1;
+        color: $status-ok;
+    }
+
+    #invoke-state.-warning {
+        color: $status-warn;
+    }
+
+    #invoke-body {
+        height: 1fr;
+    }
+
+    #invoke-request {
+        width: 1fr;
+    }
+
+    #content-type-row {
+        height: 1;
+        padding: 0 1;
+    }
+
+    #content-type-row Label {
+        width: 14;
+    }
+
+    #content-type {
+        width: 1fr;
+        background: $boost;
+    }
+
+    #request-body, #response, #history {
+        border: round $panel;
+        border-title-color: $accent;
+        background: $surface;
+    }
+
+    #request-body {
+        height: 2fr;
+    }
+
+    #history {
+        height: 1fr;
+        min-height: 5;
+        overflow-x: hidden;
+    }
+
+    #response {
+        width: 1fr;
+    }
+
+    #response.-error {
+        border: round $error;
+    }
+
+    .field-name {
+        color: $accent;
+        text-style: bold;
+    }
+    """
     AUTO_FOCUS = "#request-body"
     BINDINGS = bindings("send_request", "back")
 

@@ -4,31 +4,21 @@ SageMaker endpoint states; forms for new ones, the invoke panel, and the inferen
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from hyptui.hyperpod.kinds import ResourceKind
-from hyptui.screens.shell.base import LiveScreen
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.endpoints.detail import ENDPOINT_CASCADE, EndpointDetailScreen, open_operator_log
+from hyptui.screens.endpoints.invoke import InvokePanel
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.resource_table import TableRow
 from hyptui.store.state import AppState, ObjectKey
 from hyptui.views.columns import ENDPOINT_COLUMNS
-from hyptui.views.endpoints import (
-    INFERENCE_OPERATOR_NAMESPACE,
-    EndpointRow,
-    endpoint_rows,
-    find_endpoint,
-    inference_operator_pod,
-    split_endpoint_key,
-)
+from hyptui.views.endpoints import EndpointRow, endpoint_rows, find_endpoint, split_endpoint_key
 
 CUSTOM_TEMPLATE = "hyp-custom-endpoint"
 JUMPSTART_TEMPLATE = "hyp-jumpstart-endpoint"
-ENDPOINT_CASCADE = "Its model pods and its SageMaker endpoint are deleted with it."
 
 
 def endpoint_table_row(row: EndpointRow) -> TableRow:
@@ -51,14 +41,9 @@ def endpoint_table_row(row: EndpointRow) -> TableRow:
 
 class EndpointsScreen(TableScreen):
     BINDINGS = bindings("invoke", "new_endpoint", "new_jumpstart", "yaml", "delete", "operator_logs")
-
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("Inference endpoints · InferenceEndpointConfig, JumpStartModel")
-        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
-        yield ResourceTable(ENDPOINT_COLUMNS, id="endpoints")
-        yield StatusLine()
-        yield KeyFooter()
+    TITLE_TEXT = "Inference endpoints · InferenceEndpointConfig, JumpStartModel"
+    COLUMNS = ENDPOINT_COLUMNS
+    TABLE_ID = "endpoints"
 
     def show_state(self, state: AppState) -> None:
         self.show_rows(state, [endpoint_table_row(row) for row in endpoint_rows(state, self.hyptui.clock())])
@@ -68,15 +53,11 @@ class EndpointsScreen(TableScreen):
         self.action_open()
 
     def action_open(self) -> None:
-        from hyptui.screens.endpoints.detail import EndpointDetailScreen
-
         key = self.table.selected_key
         if key is not None:
             self.app.push_screen(EndpointDetailScreen(key))
 
     def action_invoke(self) -> None:
-        from hyptui.screens.endpoints.invoke import InvokePanel
-
         key = self.table.selected_key
         if key is not None:
             self.app.push_screen(InvokePanel(key))
@@ -103,25 +84,10 @@ class EndpointsScreen(TableScreen):
             )
 
     def action_new_endpoint(self) -> None:
-        from hyptui.screens.configs.form import ConfigFormScreen
-
         self.app.push_screen(ConfigFormScreen.new(CUSTOM_TEMPLATE))
 
     def action_new_jumpstart(self) -> None:
-        from hyptui.screens.configs.form import ConfigFormScreen
-
         self.app.push_screen(ConfigFormScreen.new(JUMPSTART_TEMPLATE))
 
     def action_operator_logs(self) -> None:
         open_operator_log(self)
-
-
-def open_operator_log(screen: LiveScreen) -> None:
-    """The inference operator's log, as `hyp get-operator-logs` reads it for endpoints."""
-    operator = inference_operator_pod(screen.hyptui.store.state)
-    if operator is None:
-        screen.notify(
-            f"No inference operator pod in {INFERENCE_OPERATOR_NAMESPACE} is in view; try :ns all", severity="warning"
-        )
-        return
-    screen.hyptui.open_pod_log(operator.namespace, operator.name)

@@ -4,15 +4,11 @@ object an event is about. `/` filters by any column (namespace, kind, reason, ty
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from hyptui.hyperpod.kinds import ALL_KINDS
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.resource_table import TableRow
 from hyptui.store.state import AppState
 from hyptui.views.columns import EVENT_COLUMNS
 from hyptui.views.events import EventRow, event_rows
@@ -37,13 +33,10 @@ def event_table_row(row: EventRow) -> TableRow:
 
 
 class EventsScreen(TableScreen):
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("Events · newest first")
-        yield Input(placeholder="filter: regex on visible columns (Warning, a namespace, a reason…)", id="filter")
-        yield ResourceTable(EVENT_COLUMNS, id="events-table")
-        yield StatusLine()
-        yield KeyFooter()
+    TITLE_TEXT = "Events · newest first"
+    COLUMNS = EVENT_COLUMNS
+    TABLE_ID = "events-table"
+    FILTER_PLACEHOLDER = "filter: regex on visible columns (Warning, a namespace, a reason…)"
 
     def show_state(self, state: AppState) -> None:
         self._rows = {f"{row.key[0]}/{row.key[1]}": row for row in event_rows(state, self.hyptui.clock())}

@@ -8,69 +8,63 @@ from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from hyptui.hyperpod.age import human_duration
 from hyptui.hyperpod.job_spec import job_spec_summary
 from hyptui.hyperpod.job_status import job_conditions, job_status
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, PODS
-from hyptui.screens.jobs.list import JOBS_COLLECTION, POD_CASCADE
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
+from hyptui.screens.jobs.pod_log import PodLogScreen
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
+from hyptui.screens.widgets.panes import DETAIL_PANES_CSS
+from hyptui.screens.widgets.rows import pod_table_row
 from hyptui.screens.widgets.static_table import StaticTable
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.text_lines import ScreenTitle
 from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState, KubeObject, ObjectKey
 from hyptui.views.columns import POD_COLUMNS
 from hyptui.views.events import object_events, related_event_rows
 from hyptui.views.fault_timeline import fault_timeline
-from hyptui.views.pods import PodRow, job_pods, pod_rows
+from hyptui.views.pods import job_pods, pod_rows
 
-
-def pod_table_row(row: PodRow, *, qualified: bool = False) -> TableRow:
-    """A pod as the pod tables show it; `qualified` keys it by namespace/name (tables spanning namespaces)."""
-    namespace, name = row.key
-    return TableRow(
-        key=f"{namespace}/{name}" if qualified else name,
-        cells={
-            "name": row.name,
-            "namespace": row.namespace,
-            "owner": row.owner,
-            "node": row.node,
-            "status": row.status,
-            "ready": row.ready,
-            "restarts": row.restarts,
-            "age": row.age,
-        },
-        sort_values={"age": -row.created.timestamp() if row.created else None},
-        labels=row.labels,
-    )
+JOBS_COLLECTION = HYPERPOD_PYTORCH_JOBS.key
+POD_CASCADE = "Its pods are deleted with it."
 
 
 class JobDetailScreen(TableScreen):
+    DEFAULT_CSS = (
+        DETAIL_PANES_CSS
+        + """
+    #detail-top {
+        height: auto;
+        max-height: 12;
+    }
+    """
+    )
     BINDINGS = bindings("logs", "job_logs", "yaml", "kill_pod", "delete")
+    COLUMNS = POD_COLUMNS
+    TABLE_ID = "pods"
+    TITLE_ID = "title"
+    FILTER_PLACEHOLDER = "filter pods: regex, !regex to invert"
 
     def __init__(self, key: ObjectKey) -> None:
         super().__init__()
         self.key = key
         self._job: KubeObject | None = None
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> str:
         namespace, name = self.key
-        yield ConnectionBar()
-        yield ScreenTitle(f"HyperPodPyTorchJob {namespace}/{name}", id="title")
+        return f"HyperPodPyTorchJob {namespace}/{name}"
+
+    def compose_above_table(self) -> ComposeResult:
         with Horizontal(id="detail-top"):
             yield Static(id="spec")
             yield StaticTable("TYPE", "STATUS", "REASON", "AGE", "MESSAGE", id="conditions")
-        yield Input(placeholder="filter pods: regex, !regex to invert", id="filter")
-        yield ResourceTable(POD_COLUMNS, id="pods")
+
+    def compose_below_table(self) -> ComposeResult:
         yield StaticTable("WHEN", "FAULT", "ATTEMPT", "REMEDIATION", "RECOVERED IN", id="faults")
         yield StaticTable("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", id="events")
-        yield StatusLine()
-        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#spec").border_title = "Spec"
@@ -85,13 +79,12 @@ class JobDetailScreen(TableScreen):
         now = self.hyptui.clock()
         job = get_object(state, JOBS_COLLECTION, self.key)
         title = self.query_one("#title", ScreenTitle)
-        namespace, name = self.key
         if job is None:
             if self._job is not None:
-                title.update(f"HyperPodPyTorchJob {namespace}/{name} · deleted")
+                title.update(f"{self.title_text()} · deleted")
             return
         self._job = job
-        title.update(f"HyperPodPyTorchJob {namespace}/{name} · {job_status(job.raw)}")
+        title.update(f"{self.title_text()} · {job_status(job.raw)}")
         self.query_one("#spec", Static).update(_spec_table(job))
         self._show_conditions(job, now)
         pods = job_pods(state, self.key)
@@ -146,15 +139,11 @@ class JobDetailScreen(TableScreen):
         self.action_logs()
 
     def action_logs(self) -> None:
-        from hyptui.screens.jobs.pod_log import PodLogScreen
-
         pod = self._selected_pod()
         if pod is not None:
             self.app.push_screen(PodLogScreen(self.key[0], pod))
 
     def action_job_logs(self) -> None:
-        from hyptui.screens.jobs.pod_log import PodLogScreen
-
         pods = [pod.name for pod in job_pods(self.hyptui.store.state, self.key)]
         if pods:
             self.app.push_screen(PodLogScreen(self.key[0], *pods))

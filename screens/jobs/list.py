@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.hyperpod.labels import OPERATOR_POD_LABEL
 from hyptui.hyperpod.namespaces import HYPERPOD_NAMESPACE
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
+from hyptui.screens.configs.form import ConfigFormScreen
+from hyptui.screens.jobs.detail import JOBS_COLLECTION, POD_CASCADE, JobDetailScreen
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.resource_table import TableRow
+from hyptui.screens.widgets.rows import split_key
 from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState, ObjectKey
 from hyptui.views.columns import JOB_COLUMNS
 from hyptui.views.jobs import JobRow, job_rows
 
-JOBS_COLLECTION = HYPERPOD_PYTORCH_JOBS.key
-POD_CASCADE = "Its pods are deleted with it."
 JOB_TEMPLATE = "hyp-pytorch-job"  # what `n` opens a form for
 
 
@@ -41,21 +38,11 @@ def job_table_row(row: JobRow) -> TableRow:
     )
 
 
-def split_key(key: str) -> ObjectKey:
-    namespace, _, name = key.partition("/")
-    return (namespace, name)
-
-
 class JobsScreen(TableScreen):
     BINDINGS = bindings("yaml", "delete", "operator_logs", "new")
-
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("Training jobs · HyperPodPyTorchJob")
-        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
-        yield ResourceTable(JOB_COLUMNS, id="jobs")
-        yield StatusLine()
-        yield KeyFooter()
+    TITLE_TEXT = "Training jobs · HyperPodPyTorchJob"
+    COLUMNS = JOB_COLUMNS
+    TABLE_ID = "jobs"
 
     def show_state(self, state: AppState) -> None:
         self.show_rows(state, [job_table_row(row) for row in job_rows(state, self.hyptui.clock())])
@@ -69,8 +56,6 @@ class JobsScreen(TableScreen):
         self.action_open()
 
     def action_open(self) -> None:
-        from hyptui.screens.jobs.detail import JobDetailScreen
-
         key = self._selected()
         if key is not None:
             self.app.push_screen(JobDetailScreen(key))
@@ -87,8 +72,6 @@ class JobsScreen(TableScreen):
             self.hyptui.confirm_delete(HYPERPOD_PYTORCH_JOBS, targets, consequence=POD_CASCADE)
 
     def action_new(self) -> None:
-        from hyptui.screens.configs.form import ConfigFormScreen
-
         self.app.push_screen(ConfigFormScreen.new(JOB_TEMPLATE))
 
     def action_operator_logs(self) -> None:

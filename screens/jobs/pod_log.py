@@ -18,6 +18,7 @@ from hyptui.screens.shell.base import LiveScreen
 from hyptui.screens.shell.connection_bar import ConnectionBar
 from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.verb_bindings import bindings
+from hyptui.screens.widgets.filter_input import FilterInput
 from hyptui.screens.widgets.log_view import LogLine, LogView
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
 from hyptui.settings.atomic_file import write_atomic
@@ -78,7 +79,7 @@ class PodLogScreen(LiveScreen):
             f"pod {self.namespace}/{self.pod}" if len(self.pods) == 1 else f"{len(self.pods)} pods in {self.namespace}"
         )
         yield ScreenTitle(f"Logs · {what}", id="title")
-        yield Input(placeholder="search: regex (enter to jump, n/N next/previous)", id="filter")
+        yield FilterInput(placeholder="search: regex (enter to jump, n/N next/previous)", id="filter")
         yield LogView(id="log")
         yield StatusLine()
         yield KeyFooter()

@@ -4,18 +4,13 @@ and `hyp list-pods` show them; `:pods -l HPJob=<job>` narrows to one job's pods,
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from hyptui.hyperpod.kinds import PODS
-from hyptui.screens.jobs.detail import pod_table_row
-from hyptui.screens.jobs.list import split_key
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.panes import PODS_PANE_CSS
+from hyptui.screens.widgets.rows import pod_table_row, split_key
 from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState, ObjectKey
 from hyptui.views.columns import ALL_POD_COLUMNS
@@ -23,15 +18,12 @@ from hyptui.views.pods import all_pods, pod_rows
 
 
 class PodsScreen(TableScreen):
+    DEFAULT_CSS = PODS_PANE_CSS
     BINDINGS = bindings("logs", "yaml", "kill_pod")
-
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("Pods")
-        yield Input(placeholder="filter: regex on visible columns, !regex to invert, -l key=value", id="filter")
-        yield ResourceTable(ALL_POD_COLUMNS, id="pods")
-        yield StatusLine()
-        yield KeyFooter()
+    TITLE_TEXT = "Pods"
+    COLUMNS = ALL_POD_COLUMNS
+    TABLE_ID = "pods"
+    FILTER_PLACEHOLDER = "filter: regex on visible columns, !regex to invert, -l key=value"
 
     def show_state(self, state: AppState) -> None:
         rows = pod_rows(all_pods(state), self.hyptui.clock())

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from hyptui.hyperpod.kinds import NODES
 from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REPLACEMENT
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.resource_table import TableRow
 from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState
 from hyptui.views.columns import NODE_COLUMNS
@@ -41,14 +37,9 @@ def node_table_row(row: NodeRow) -> TableRow:
 
 class NodesScreen(TableScreen):
     BINDINGS = bindings("yaml", "fault_node")
-
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("Nodes")
-        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
-        yield ResourceTable(NODE_COLUMNS, id="nodes")
-        yield StatusLine()
-        yield KeyFooter()
+    TITLE_TEXT = "Nodes"
+    COLUMNS = NODE_COLUMNS
+    TABLE_ID = "nodes"
 
     def show_state(self, state: AppState) -> None:
         self.table.set_rows([node_table_row(row) for row in node_rows(state, self.hyptui.clock())])

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.resource_table import TableRow
 from hyptui.store.state import AppState
 from hyptui.views.columns import PROBLEM_COLUMNS
 from hyptui.views.problems import Problem, find_problems
@@ -36,13 +32,9 @@ def problem_row(problem: Problem, now) -> TableRow:
 
 
 class ProblemsScreen(TableScreen):
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("Problems · what needs attention, worst first")
-        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
-        yield ResourceTable(PROBLEM_COLUMNS, id="problems")
-        yield StatusLine()
-        yield KeyFooter()
+    TITLE_TEXT = "Problems · what needs attention, worst first"
+    COLUMNS = PROBLEM_COLUMNS
+    TABLE_ID = "problems"
 
     def show_state(self, state: AppState) -> None:
         now = self.hyptui.clock()

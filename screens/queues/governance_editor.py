@@ -55,6 +55,113 @@ def _picker(choices: tuple[str, ...], value: str, widget_id: str, classes: str) 
 
 
 class GovernanceEditorScreen(LiveScreen):
+    DEFAULT_CSS = """
+    #gov-failure {
+        height: auto;
+        padding: 0 1;
+        color: $foreground-muted;
+    }
+
+    #gov-failure.-error {
+        color: $error;
+        text-style: bold;
+    }
+
+    #gov-body {
+        height: 1fr;
+    }
+
+    #gov-policy, #team-rows, #gov-problems, #gov-changes {
+        height: auto;
+        border: round $panel;
+        border-title-color: $accent;
+        padding: 0 1;
+    }
+
+    #gov-fair {
+        height: 1;
+        margin-bottom: 1;
+    }
+
+    #gov-fair Switch {
+        border: none;
+        height: 1;
+        padding: 0;
+        margin: 0 2;
+    }
+
+    #fair-share-hint {
+        width: 1fr;
+        color: $foreground-muted;
+    }
+
+    #class-rows {
+        height: auto;
+    }
+
+    .gov-header, .gov-row {
+        height: 1;
+    }
+
+    .gov-header Label {
+        color: $accent;
+        text-style: bold;
+    }
+
+    .gov-row > * {
+        margin-right: 1;
+    }
+
+    .gov-header > * {
+        margin-right: 1;
+    }
+
+    .gov-label {
+        width: 12;
+    }
+
+    .gov-rank {
+        width: 3;
+    }
+
+    .gov-class-name {
+        width: 28;
+    }
+
+    .gov-class-weight, .gov-borrow {
+        width: 9;
+    }
+
+    .gov-team {
+        width: 16;
+    }
+
+    .gov-count {
+        width: 16;
+    }
+
+    .gov-strategy, .gov-preempt {
+        width: 19;
+    }
+
+    .gov-weight {
+        width: 14;
+    }
+
+    .gov-row .-problem {
+        background: $error 30%;
+    }
+
+    #gov-problems {
+        display: none;
+        color: $error;
+        border: round $error;
+    }
+
+    #gov-problems.-shown {
+        display: block;
+    }
+    """
     BINDINGS = bindings(
         "back",
         "apply_governance",

@@ -7,16 +7,14 @@ from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from hyptui.screens.queues.governance_editor import GovernanceEditorScreen
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
+from hyptui.screens.widgets.panes import SelectedRowPane
+from hyptui.screens.widgets.resource_table import TableRow
 from hyptui.screens.widgets.static_table import StaticTable
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
 from hyptui.store.state import AppState
 from hyptui.views.columns import WORKLOAD_COLUMNS
 from hyptui.views.queues import (
@@ -76,29 +74,35 @@ def workload_table_row(row: WorkloadRow) -> TableRow:
 
 
 class QueuesScreen(TableScreen):
-    BINDINGS = bindings("edit_governance")
+    DEFAULT_CSS = """
+    #policy {
+        height: 1;
+        padding: 0 1;
+        color: $accent;
+    }
 
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("Queues · task governance")
+    #teams {
+        height: auto;
+        max-height: 8;
+    }
+
+    #workloads {
+        border: round $panel;
+        border-title-color: $accent;
+    }
+    """
+    BINDINGS = bindings("edit_governance")
+    TITLE_TEXT = "Queues · task governance"
+    COLUMNS = WORKLOAD_COLUMNS
+    TABLE_ID = "workloads"
+    FILTER_PLACEHOLDER = "filter workloads: regex on visible columns"
+
+    def compose_above_table(self) -> ComposeResult:
         yield Static(id="policy")
-        yield StaticTable(
-            "CLUSTER QUEUE",
-            "GPUS",
-            "GUARANTEED",
-            "IN USE",
-            "BORROWED",
-            "LENT",
-            "IDLE",
-            "PENDING",
-            "ADMITTED",
-            id="teams",
-        )
-        yield Input(placeholder="filter workloads: regex on visible columns", id="filter")
-        yield ResourceTable(WORKLOAD_COLUMNS, id="workloads")
-        yield Static(id="why")
-        yield StatusLine()
-        yield KeyFooter()
+        yield StaticTable(*TEAM_COLUMNS, id="teams")
+
+    def compose_below_table(self) -> ComposeResult:
+        yield SelectedRowPane(id="why")
 
     def on_mount(self) -> None:
         self.query_one("#teams").border_title = "Teams (■ own ▣ borrowed ▢ lent · idle)"

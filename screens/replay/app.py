@@ -16,6 +16,7 @@ from hyptui.screens.replay.seek_prompt import SeekPrompt
 from hyptui.screens.shell.app import HyptuiApp
 from hyptui.screens.shell.connection_bar import ConnectionBar
 from hyptui.screens.shell.verb_bindings import bindings
+from hyptui.settings.user_config import config_path
 
 TICK_SECONDS = 0.1
 JUMP = 0.1  # of the recording, per `[` or `]`
@@ -113,6 +114,4 @@ class ReplayApp(HyptuiApp):
 
 
 def run(recording: Recording, *, speed: float = 1.0) -> int:
-    from hyptui.settings.user_config import config_path
-
     return ReplayApp(recording, speed=speed, config_path=config_path()).run() or 0

@@ -3,21 +3,66 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from textual import on
+from textual.app import ComposeResult
 from textual.widgets import Input
 
 from hyptui.screens.shell.base import LiveScreen
+from hyptui.screens.shell.connection_bar import ConnectionBar
+from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.verb_bindings import bindings
+from hyptui.screens.widgets.filter_input import FilterInput
 from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import StatusLine
+from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
 from hyptui.store.state import AppState
+from hyptui.views.columns import ColumnSpec
+
+# what every table screen must say itself: its table's columns and id
+REQUIRED_ATTRIBUTES = ("COLUMNS", "TABLE_ID")
 
 
 class TableScreen(LiveScreen):
+    """The frame every table screen shares (connection bar, title, filter, table, status line, footer); a screen adds
+    panes above or below its table with `compose_above_table` and `compose_below_table`."""
+
     AUTO_FOCUS = "ResourceTable"  # not the (hidden) filter field, which would swallow every key
 
     BINDINGS = bindings("filter", "back", "sort_left", "sort_right", "flip_order", "mark", "clear_marks", "copy_name")
+
+    COLUMNS: ClassVar[Sequence[ColumnSpec]]
+    TABLE_ID: ClassVar[str]
+    TITLE_TEXT: ClassVar[str] = ""  # a screen whose title names what it shows overrides `title_text` instead
+    TITLE_ID: ClassVar[str | None] = None
+    FILTER_PLACEHOLDER: ClassVar[str] = "filter: regex on visible columns, !regex to invert"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in REQUIRED_ATTRIBUTES if not hasattr(cls, name)]
+        if missing:
+            raise TypeError(f"{cls.__name__} is a TableScreen without {' and '.join(missing)}")
+
+    def compose(self) -> ComposeResult:
+        yield ConnectionBar()
+        yield ScreenTitle(self.title_text(), id=self.TITLE_ID)
+        yield from self.compose_above_table()
+        yield FilterInput(placeholder=self.FILTER_PLACEHOLDER, id="filter")
+        yield ResourceTable(self.COLUMNS, id=self.TABLE_ID)
+        yield from self.compose_below_table()
+        yield StatusLine()
+        yield KeyFooter()
+
+    def title_text(self) -> str:
+        return self.TITLE_TEXT
+
+    def compose_above_table(self) -> ComposeResult:
+        """Panes between the title and the filter (a detail's spec and conditions)."""
+        yield from ()
+
+    def compose_below_table(self) -> ComposeResult:
+        """Panes under the table (events, why the selected row waits)."""
+        yield from ()
 
     @property
     def table(self) -> ResourceTable:

@@ -67,6 +67,41 @@ async def request_access(app: HyptuiApp, key: ObjectKey, connection_type: str) -
 
 
 class AccessModal(ModalScreen[None]):
+    DEFAULT_CSS = """
+    AccessModal {
+        align: center middle;
+    }
+
+    AccessModal > Vertical {
+        width: 96;
+        height: auto;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }
+
+    AccessModal #access-title {
+        text-style: bold;
+    }
+
+    AccessModal #access-url {
+        margin: 1 0;
+        color: $accent;
+    }
+
+    AccessModal #access-note {
+        margin-bottom: 1;
+    }
+
+    AccessModal Horizontal {
+        height: auto;
+        align: right middle;
+    }
+
+    AccessModal Button {
+        margin-left: 2;
+    }
+    """
     BINDINGS = [
         Binding("escape,enter", "close", "Close"),
         Binding("b", "open_browser", "Open in browser"),

@@ -11,8 +11,9 @@ from hyptui.hyperpod.kinds import WORKSPACES
 from hyptui.screens.shell.connection_bar import ConnectionBar
 from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.spaces.list import DELETE_CONSEQUENCE, SpaceVerbs
+from hyptui.screens.spaces.verbs import DELETE_CONSEQUENCE, SpaceVerbs
 from hyptui.screens.widgets.fields_table import fields_table
+from hyptui.screens.widgets.panes import DETAIL_PANES_CSS
 from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
 from hyptui.store.state import AppState, ObjectKey
@@ -21,6 +22,22 @@ from hyptui.views.spaces import SpaceDetail, space_detail
 
 
 class SpaceDetailScreen(SpaceVerbs):
+    DEFAULT_CSS = (
+        DETAIL_PANES_CSS
+        + """
+    SpaceDetailScreen #conditions {
+        max-height: 9;
+    }
+
+    #space-reason {
+        height: auto;
+        padding: 0 1;
+        color: $status-warn;
+        border: round $status-warn;
+        border-title-color: $status-warn;
+    }
+    """
+    )
     BINDINGS = bindings("back", "logs", "start_space", "stop_space", "access_vscode", "access_web", "yaml", "delete")
 
     def __init__(self, key: ObjectKey) -> None:

@@ -6,16 +6,14 @@ from __future__ import annotations
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from hyptui.hyperpod.kinds import WORKSPACE_TEMPLATES
-from hyptui.screens.jobs.list import split_key
-from hyptui.screens.shell.connection_bar import ConnectionBar
-from hyptui.screens.shell.footer import KeyFooter
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
-from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
-from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
+from hyptui.screens.widgets.panes import SelectedRowPane
+from hyptui.screens.widgets.resource_table import TableRow
+from hyptui.screens.widgets.rows import split_key
 from hyptui.store.selectors import get_object
 from hyptui.store.state import AppState, KubeObject
 from hyptui.views.columns import SPACE_TEMPLATE_COLUMNS
@@ -40,20 +38,22 @@ def template_table_row(row: TemplateRow) -> TableRow:
 
 
 class SpaceTemplatesScreen(TableScreen):
+    DEFAULT_CSS = """
+    #template-describe {
+        max-height: 16;
+    }
+    """
     BINDINGS = bindings("yaml")
+    TITLE_TEXT = "Space templates · WorkspaceTemplate"
+    COLUMNS = SPACE_TEMPLATE_COLUMNS
+    TABLE_ID = "templates"
 
     def __init__(self) -> None:
         super().__init__()
         self._described: KubeObject | None = None
 
-    def compose(self) -> ComposeResult:
-        yield ConnectionBar()
-        yield ScreenTitle("Space templates · WorkspaceTemplate")
-        yield Input(placeholder="filter: regex on visible columns, !regex to invert", id="filter")
-        yield ResourceTable(SPACE_TEMPLATE_COLUMNS, id="templates")
-        yield Static(id="template-describe")
-        yield StatusLine()
-        yield KeyFooter()
+    def compose_below_table(self) -> ComposeResult:
+        yield SelectedRowPane(id="template-describe")
 
     def on_mount(self) -> None:
         self.query_one("#template-describe").border_title = "Describe"

@@ -34,6 +34,23 @@ def _time_order(line: LogLine) -> tuple[str, str]:
 
 
 class LogView(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    LogView {
+        height: 1fr;
+        background: $surface;
+    }
+
+    LogView > .logview--marker {
+        color: $accent;
+        text-style: bold;
+    }
+
+    LogView > .logview--match {
+        background: $accent;
+        color: $background;
+        text-style: bold;
+    }
+    """
     COMPONENT_CLASSES = {"logview--match", "logview--error", "logview--warn", "logview--marker", "logview--source"}
     follow: reactive[bool] = reactive(True)
     show_timestamps: reactive[bool] = reactive(False)

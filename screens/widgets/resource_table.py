@@ -78,6 +78,13 @@ class ResourceTable(DataTable):
     class Refreshed(Message):
         """The rows shown changed (new data, filter, sort or size), so counts shown elsewhere are stale."""
 
+    DEFAULT_CSS = """
+    ResourceTable {
+        height: 1fr;
+        /* the scrollbar's room is kept even while rows fit, so columns do not refit when the list grows past it */
+        scrollbar-gutter: stable;
+    }
+    """
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | TONE_CLASSES
 

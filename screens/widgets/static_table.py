@@ -15,6 +15,12 @@ TONE_CLASSES = frozenset(f"tone--{tone.value}" for tone in Tone if tone is not T
 
 
 class StaticTable(DataTable):
+    DEFAULT_CSS = """
+    StaticTable {
+        border: round $panel;
+        border-title-color: $accent;
+    }
+    """
     # Cells a screen colours take their style from these, so a theme switch recolours them.
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | TONE_CLASSES
 

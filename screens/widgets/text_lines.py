@@ -6,8 +6,26 @@ from textual.widgets import Static
 
 
 class ScreenTitle(Static):
-    pass
+    DEFAULT_CSS = """
+    ScreenTitle {
+        height: 1;
+        padding: 0 1;
+        color: $accent;
+        text-style: bold;
+    }
+    """
 
 
 class StatusLine(Static):
-    pass
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        padding: 0 1;
+        color: $foreground-muted;
+    }
+
+    StatusLine.-error {
+        height: auto;
+        color: $error;
+    }
+    """
