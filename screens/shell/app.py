@@ -1,5 +1,6 @@
 """The hyptui app shell: owns the store and the gateway, fans state changes out to the screens, and keeps one
-drill-down stack per section (jobs, nodes) reached by number keys, `:` commands or the palette."""
+drill-down stack per section of the section table (hyptui.views.sections), reached by its number keys, its `:` words or
+the palette."""
 
 from __future__ import annotations
 
