@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import pytest
 import yaml
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -167,30 +168,34 @@ async def test_the_palette_runs_a_verb_by_name(frozen_cluster, kubeconfig: Path)
         await wait_until(pilot, lambda: isinstance(app.screen, YamlScreen), "the YAML view, run from the palette")
 
 
-async def test_a_user_keymap_rebinds_a_verb(frozen_cluster, kubeconfig: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("keymap", "old_key", "new_key", "reached", "what"),
+    [
+        ("delete: x", "ctrl+d", "x", lambda app: isinstance(app.screen, ConfirmModal), "the delete confirmation"),
+        ("section_nodes: j", "2", "j", lambda app: shows(app, "nodes")(), "the nodes section"),
+    ],
+    ids=["a verb", "a section"],
+)
+async def test_a_user_keymap_rebinds_a_verb(
+    frozen_cluster,
+    kubeconfig: Path,
+    tmp_path: Path,
+    keymap: str,
+    old_key: str,
+    new_key: str,
+    reached: Callable[[HyptuiApp], bool],
+    what: str,
+) -> None:
     config = tmp_path / "config.yaml"
-    config.write_text("keymap:\n  delete: x\n")
+    config.write_text(f"keymap:\n  {keymap}\n")
     app = app_with_config(frozen_cluster, kubeconfig, config)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, frozen_cluster)
-        await pilot.press("ctrl+d")
+        await pilot.press(old_key)
         await pilot.pause()
         assert isinstance(app.screen, JobsScreen)
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the delete confirmation on x")
-
-
-async def test_a_user_keymap_moves_a_section_to_another_key(frozen_cluster, kubeconfig: Path, tmp_path: Path) -> None:
-    config = tmp_path / "config.yaml"
-    config.write_text("keymap:\n  section_nodes: j\n")
-    app = app_with_config(frozen_cluster, kubeconfig, config)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot, frozen_cluster)
-        await pilot.press("2")
-        await pilot.pause()
-        assert isinstance(app.screen, JobsScreen)
-        await pilot.press("j")
-        await wait_until(pilot, shows(app, "nodes"), "the nodes section on j")
+        await pilot.press(new_key)
+        await wait_until(pilot, lambda: reached(app), f"{what} on {new_key}")
 
 
 async def test_a_bad_config_starts_with_defaults_and_says_why(frozen_cluster, kubeconfig: Path, tmp_path: Path) -> None:
