@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from hyptui.views.sections import SECTIONS
+from hyptui.views.sections import SECTIONS, Section
 from hyptui.views.verbs import VERBS, Verb
 
 
@@ -18,9 +18,14 @@ def bindings(*verb_ids: str) -> list[Binding]:
     return [_binding(VERBS[verb_id], verb_id) for verb_id in verb_ids]
 
 
+def open_section(section: Section) -> str:
+    """The app's action that shows a section."""
+    return f"open_section({section.id!r})"
+
+
 def section_bindings() -> list[Binding]:
-    """One binding per section, in the table's order, each running `open_section('<id>')` under its verb's id."""
-    return [_binding(VERBS[section.verb_id], f"open_section({section.id!r})") for section in SECTIONS.values()]
+    """One binding per section, in the table's order, each running its `open_section` under its verb's id."""
+    return [_binding(VERBS[section.verb_id], open_section(section)) for section in SECTIONS.values()]
 
 
 def is_mutating(action: str) -> bool:

@@ -6,6 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from hyptui.screens.shell.verb_bindings import open_section
 from hyptui.views.sections import SECTIONS
 
 
@@ -24,7 +25,7 @@ class VerbCommands(Provider):
             run = partial(app.run_action, binding.action, active.node)
             entries.append((binding.description, f"key {shown_key}" if key else "", run))
         for section in SECTIONS.values():
-            go = partial(app.run_action, f"open_section({section.id!r})")
+            go = partial(app.run_action, open_section(section))
             entries.append((f"Go to {section.id}", f":{section.words[0]}", go))
         return entries
 
