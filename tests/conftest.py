@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,8 @@ from pytest_textual_snapshot import SVGImageExtension
 
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-
-REPO = Path(__file__).resolve().parent.parent
-SNAPSHOTS = REPO / "snapshots"
-FIXED_START = datetime(2026, 11, 28, 10, 0, 0, tzinfo=UTC)
+from tests.fixed_clock import FIXED_START
+from tests.paths import SNAPSHOTS
 
 
 def _snapshot_dirname(cls: type, *, test_location) -> str:

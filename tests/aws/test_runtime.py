@@ -21,7 +21,7 @@ from hyptui.aws.runtime import (
 from hyptui.aws.target import AwsTarget
 from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.sim.test_inference_operator import custom_endpoint
+from tests.endpoint_manifests import custom_endpoint
 
 NS = "default"
 

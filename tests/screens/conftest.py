@@ -12,7 +12,8 @@ from textual.pilot import Pilot
 
 from hyptui.sim.clock import SimClock
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.conftest import FIXED_START
+from tests.aws_environment import strip_aws_environment
+from tests.fixed_clock import FIXED_START
 from tests.screens.helpers import make_app
 
 # The header shows the API server URL, so snapshots need the same port every run.
@@ -35,6 +36,12 @@ def snapshot_cluster(tmp_path: Path) -> Iterator[tuple[EmbeddedCluster, Path]]:
         yield cluster, cluster.write_kubeconfig(tmp_path / "kubeconfig")
     finally:
         cluster.stop()
+
+
+@pytest.fixture
+def no_developer_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Credentials and region come only from each app's AwsTarget, never from the machine running the tests."""
+    strip_aws_environment(monkeypatch, tmp_path / "aws")
 
 
 Steps = Callable[[Pilot, EmbeddedCluster], Awaitable[None]]

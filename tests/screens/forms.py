@@ -7,7 +7,12 @@ from textual.widgets import Collapsible
 
 from hyptui.screens.configs.form import ConfigFormScreen
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.screens.helpers import settle, type_text, wait_until, widget_text
+from tests.screens.helpers import (
+    settle,
+    type_text,
+    wait_until,
+    widget_text,
+)
 
 TAB_LIMIT = 60  # more than the form has fields
 
@@ -65,3 +70,6 @@ async def focus_field(pilot: Pilot, name: str) -> None:
 
 def message_text(screen: ConfigFormScreen, name: str) -> str:
     return widget_text(screen.row(name).query_one(".field-message"))
+
+
+PATTERN_MESSAGE = "job_name: String should match pattern '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'"

@@ -27,11 +27,12 @@ from hyptui.screens.shell.help import HelpScreen
 from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.screens.widgets.static_table import StaticTable
 from hyptui.sim.cluster import EmbeddedCluster
-from tests.conftest import FIXED_START, REPO
+from tests.fixed_clock import FIXED_START
+from tests.paths import HYP_FIXTURES
 from tests.screens.helpers import freeze_cursors, settle, table_keys, wait_until
-from tests.screens.test_job_detail_and_logs import open_first_pod_log, open_running_job
+from tests.screens.jobs.steps import open_first_pod_log, open_running_job
 
-CONFIG_FIXTURES = REPO / "tests" / "config" / "fixtures" / "hyp"
+CONFIG_FIXTURES = HYP_FIXTURES
 
 
 async def open_section(pilot: Pilot, cluster: EmbeddedCluster, key: str, screen: type, rows: int) -> None:

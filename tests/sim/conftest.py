@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 
@@ -12,15 +10,7 @@ from hyptui.sim.apiserver.server import ApiServer
 from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
 from hyptui.sim.nodes.container_logs import LogStore
-
-SIM_START = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class RunningApiServer:
-    store: ObjectStore
-    logs: LogStore
-    url: str
+from tests.sim.api_server import SIM_START, RunningApiServer
 
 
 @pytest.fixture
