@@ -296,7 +296,12 @@ async def test_a_form_value_the_cluster_does_not_offer_fails_the_step_with_the_f
             "the step to fail",
         )
         assert "open_form.values.namespace: 'no-such-team' is not a choice" in app.walkthrough.progress.note
-        assert "failed: Step 1: open_form.values.namespace" in panel_text(app)
+        # the panel repaints on the next refresh after the phase changes, so its words are waited for
+        await wait_until(
+            pilot,
+            lambda: "failed: Step 1: open_form.values.namespace" in panel_text(app),
+            "the panel to say which value failed",
+        )
 
 
 async def test_the_palette_starts_a_shipped_walkthrough_at_a_module_only_in_a_demo(
