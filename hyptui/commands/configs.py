@@ -118,6 +118,7 @@ def run_open(args: argparse.Namespace) -> int:
     """The app, on the section the template belongs to, with the directory's form open (a directory hyptui cannot
     read is refused before the screen is taken over, with the file and the reason)."""
     from hyptui.aws.target import AwsTarget
+    from hyptui.commands.interface import AppLaunch
     from hyptui.commands.launch import run_app
 
     try:
@@ -128,4 +129,5 @@ def run_open(args: argparse.Namespace) -> int:
         kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace, all_namespaces=args.all_namespaces
     )
     aws = AwsTarget(profile=args.profile, region=args.region)
-    return run_app(args.ui, target, readonly=args.readonly, aws=aws, open_directory=args.directory, record=args.record)
+    launch = AppLaunch(target, readonly=args.readonly, aws=aws, open_directory=args.directory)
+    return run_app(args.ui, launch, record=args.record)

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from hyptui.commands import arguments
+from hyptui.commands.interface import AppLaunch
 from hyptui.commands.launch import run_app
 from hyptui.kube.target import KubeTarget
 
@@ -46,13 +47,7 @@ def run(args: argparse.Namespace) -> int:
         kubeconfig = cluster.write_kubeconfig(Path(scratch) / "kubeconfig")
         target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=not args.namespace, namespace=args.namespace)
         aws = AwsTarget.embedded(cluster.aws_url)
-        return run_app(
-            args.ui,
-            target,
-            readonly=args.readonly,
-            clock=cluster.clock.now,
-            title="demo",
-            aws=aws,
-            record=args.record,
-            walkthrough=stage,
+        launch = AppLaunch(
+            target, readonly=args.readonly, clock=cluster.clock.now, title="demo", aws=aws, walkthrough=stage
         )
+        return run_app(args.ui, launch, record=args.record)

@@ -4,6 +4,7 @@ without ever importing it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -16,20 +17,23 @@ if TYPE_CHECKING:
     from hyptui.walkthrough.stage import WalkthroughStage
 
 
+@dataclass(frozen=True, slots=True)
+class AppLaunch:
+    """The app a command asks for: which cluster, and what it starts with."""
+
+    target: KubeTarget
+    readonly: bool = False
+    clock: Callable[[], datetime] | None = None  # None: the wall clock; `hyptui demo`: simulated time
+    title: str | None = None
+    aws: AwsTarget | None = None
+    open_directory: Path | None = None  # `hyptui open DIR`: its form on top
+    recorder: Recorder | None = None  # `--record FILE`
+    walkthrough: WalkthroughStage | None = None  # `hyptui demo`: walkthroughs may run
+
+
 class Interface(Protocol):
-    def run_app(
-        self,
-        target: KubeTarget,
-        *,
-        readonly: bool,
-        clock: Callable[[], datetime] | None,
-        title: str | None,
-        aws: AwsTarget | None,
-        open_directory: Path | None,
-        recorder: Recorder | None,
-        walkthrough: WalkthroughStage | None,
-    ) -> int:
-        """The app on a cluster until the user quits; its exit code."""
+    def run_app(self, launch: AppLaunch) -> int:
+        """The app until the user quits; its exit code."""
 
     def replay(self, recording: Recording, *, speed: float) -> int:
         """A recording played back offline."""

@@ -3,47 +3,21 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hyptui.aws.target import AwsTarget
-from hyptui.commands.interface import Interface
-from hyptui.kube.target import KubeTarget
-
-if TYPE_CHECKING:
-    from hyptui.walkthrough.stage import WalkthroughStage
+from hyptui.commands.interface import AppLaunch, Interface
 
 
-def run_app(
-    ui: Interface,
-    target: KubeTarget,
-    *,
-    readonly: bool,
-    clock: Callable[[], datetime] | None = None,
-    title: str | None = None,
-    aws: AwsTarget | None = None,
-    open_directory: Path | None = None,
-    record: Path | None = None,
-    walkthrough: WalkthroughStage | None = None,
-) -> int:
-    recorder = None
+def run_app(ui: Interface, launch: AppLaunch, *, record: Path | None) -> int:
     if record is not None:
         from hyptui.recording.recorder import open_recorder
 
         try:
-            recorder = open_recorder(record, target, aws or AwsTarget())
+            recorder = open_recorder(record, launch.target, launch.aws or AwsTarget())
         except OSError as error:
             print(f"hyptui: --record {record}: {error.strerror or error}", file=sys.stderr)
             return 2
-    return ui.run_app(
-        target,
-        readonly=readonly,
-        clock=clock,
-        title=title,
-        aws=aws,
-        open_directory=open_directory,
-        recorder=recorder,
-        walkthrough=walkthrough,
-    )
+        launch = replace(launch, recorder=recorder)
+    return ui.run_app(launch)

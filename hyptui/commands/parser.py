@@ -10,7 +10,7 @@ from pathlib import Path
 from hyptui import __version__
 from hyptui.aws.target import AwsTarget
 from hyptui.commands import arguments, configs, demo, fault, replay, serve, sim
-from hyptui.commands.interface import Interface
+from hyptui.commands.interface import AppLaunch, Interface
 from hyptui.commands.launch import run_app
 from hyptui.kube.target import KubeTarget
 
@@ -54,4 +54,4 @@ def run(argv: Sequence[str] | None, ui: Interface) -> int:
         kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace, all_namespaces=args.all_namespaces
     )
     aws = AwsTarget(profile=args.profile, region=args.region)
-    return run_app(args.ui, target, readonly=args.readonly, aws=aws, record=args.record)
+    return run_app(args.ui, AppLaunch(target, readonly=args.readonly, aws=aws), record=args.record)

@@ -20,6 +20,7 @@ from textual.signal import Signal
 from hyptui.aws.gateway import AwsGateway
 from hyptui.aws.region import region_of_kube_context
 from hyptui.aws.target import AwsTarget
+from hyptui.commands.interface import AppLaunch
 from hyptui.hyp_configs.config_file import ConfigDocument, ConfigFileError
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
 from hyptui.kube.api import context_names
@@ -439,27 +440,17 @@ class HyptuiApp(App[int]):
         self.run_worker(delete(), group="verbs", exit_on_error=False)
 
 
-def run(
-    target: KubeTarget,
-    *,
-    readonly: bool = False,
-    clock: Clock | None = None,
-    title: str | None = None,
-    aws: AwsTarget | None = None,
-    open_directory: Path | None = None,
-    recorder: Recorder | None = None,
-    walkthrough: WalkthroughStage | None = None,
-) -> int:
+def run(launch: AppLaunch) -> int:
     app = HyptuiApp(
-        target,
-        readonly=readonly,
-        clock=clock,
-        title=title,
+        launch.target,
+        readonly=launch.readonly,
+        clock=launch.clock,
+        title=launch.title,
         config_path=config_path(),
-        aws=aws,
+        aws=launch.aws,
         memory_path=memory_path(),
-        open_directory=open_directory,
-        recorder=recorder,
-        walkthrough=walkthrough,
+        open_directory=launch.open_directory,
+        recorder=launch.recorder,
+        walkthrough=launch.walkthrough,
     )
     return app.run() or 0

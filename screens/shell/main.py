@@ -3,48 +3,23 @@ browser server with."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hyptui.commands import parser
+from hyptui.commands.interface import AppLaunch
 
 if TYPE_CHECKING:
-    from hyptui.aws.target import AwsTarget
-    from hyptui.kube.target import KubeTarget
-    from hyptui.recording.recorder import Recorder
     from hyptui.recording.recording_file import Recording
-    from hyptui.walkthrough.stage import WalkthroughStage
 
 
 class TextualInterface:
     """Each verb imports its screens when used, so `hyptui init` or `hyptui sim` never load Textual."""
 
-    def run_app(
-        self,
-        target: KubeTarget,
-        *,
-        readonly: bool,
-        clock: Callable[[], datetime] | None,
-        title: str | None,
-        aws: AwsTarget | None,
-        open_directory: Path | None,
-        recorder: Recorder | None,
-        walkthrough: WalkthroughStage | None,
-    ) -> int:
+    def run_app(self, launch: AppLaunch) -> int:
         from hyptui.screens.shell import app
 
-        return app.run(
-            target,
-            readonly=readonly,
-            clock=clock,
-            title=title,
-            aws=aws,
-            open_directory=open_directory,
-            recorder=recorder,
-            walkthrough=walkthrough,
-        )
+        return app.run(launch)
 
     def replay(self, recording: Recording, *, speed: float) -> int:
         from hyptui.screens.replay import app
