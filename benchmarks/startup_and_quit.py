@@ -39,7 +39,11 @@ def one_run() -> tuple[float, float, float]:
         env = {**os.environ, "TERM": "xterm-256color", "HOME": home}
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "hyptui.screens", "demo"], stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env
+            [sys.executable, "-m", "hyptui.screens.shell.main", "demo"],
+            stdin=child_fd,
+            stdout=child_fd,
+            stderr=child_fd,
+            env=env,
         )
         os.close(child_fd)
         seen = bytearray()

@@ -3,6 +3,7 @@ browser server with."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -34,3 +35,7 @@ class TextualInterface:
 
 def main(argv: Sequence[str] | None = None) -> int:
     return parser.run(argv, TextualInterface())
+
+
+if __name__ == "__main__":  # `python -m hyptui.screens.shell.main`, as textual-serve's tabs and the tests start it
+    sys.exit(main())

@@ -10,7 +10,7 @@ from textual_serve.server import Server
 
 def app_command(arguments: list[str]) -> str:
     """The shell command textual-serve runs per browser tab: this Python, this hyptui, the given arguments."""
-    return shlex.join([sys.executable, "-m", "hyptui.screens", *arguments])
+    return shlex.join([sys.executable, "-m", "hyptui.screens.shell.main", *arguments])
 
 
 def run(command: str, host: str, port: int) -> int:

@@ -8,7 +8,6 @@ import pty
 import select
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import yaml
 
 from hyptui import __version__
 from hyptui.screens.shell.main import main
+from tests.commands.hyptui_process import HYPTUI
 
 WAIT_SECONDS = 30.0
 
@@ -51,7 +51,7 @@ def test_bad_port_names_the_flag(capsys) -> None:
 def test_sim_serves_kubectl_until_interrupted(tmp_path: Path) -> None:
     kubeconfig = tmp_path / "sim.kubeconfig"
     process = subprocess.Popen(
-        [sys.executable, "-m", "hyptui.screens", "sim", "--kubeconfig", str(kubeconfig)],
+        [*HYPTUI, "sim", "--kubeconfig", str(kubeconfig)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -82,7 +82,7 @@ def test_demo_runs_in_a_terminal_and_quits_on_q(tmp_path: Path) -> None:
     main_fd, child_fd = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "30", "HOME": str(tmp_path)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "hyptui.screens", "demo", "--speed", "5"],
+        [*HYPTUI, "demo", "--speed", "5"],
         stdin=child_fd,
         stdout=child_fd,
         stderr=child_fd,
@@ -107,7 +107,7 @@ def test_sim_prints_where_boto3_reaches_its_sagemaker_runtime(tmp_path: Path) ->
     from botocore.exceptions import ClientError
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "hyptui.screens", "sim", "--kubeconfig", str(tmp_path / "k")],
+        [*HYPTUI, "sim", "--kubeconfig", str(tmp_path / "k")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -28,6 +28,7 @@ from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES
 from hyptui.screens.shell.serve import app_command
 from hyptui.screens.spaces.access import browser_for
 from hyptui.sim.cluster import EmbeddedCluster
+from tests.commands.hyptui_process import HYPTUI
 
 WAIT_SECONDS = 30.0  # a bound on a hang (Chromium and the served app start on a loaded 2-core machine), not a target
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
@@ -47,7 +48,7 @@ CHROMIUM_FLAGS = (
 def test_serve_options_and_what_it_runs() -> None:
     args = build_parser().parse_args(["serve", "--port", "8123", "--", "demo", "--speed", "10"])
     assert (args.port, args.host, args.app_arguments) == (8123, None, ["--", "demo", "--speed", "10"])
-    assert app_command(["demo", "--speed", "10"]) == f"{sys.executable} -m hyptui.screens demo --speed 10"
+    assert app_command(["demo", "--speed", "10"]) == f"{sys.executable} -m hyptui.screens.shell.main demo --speed 10"
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("10.1.2.3") and not is_loopback("example.com")
 
@@ -155,9 +156,7 @@ def served(kubeconfig: Path, tmp_path: Path) -> Iterator[int]:
     environment = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state")}
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "hyptui.screens",
+            *HYPTUI,
             "serve",
             "--port",
             str(port),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from hyptui.sim.apiserver.storage import ObjectStore
 from hyptui.sim.clock import SimClock
 from hyptui.sim.seed_file import SeedFileError, seed_from_file
 from hyptui.sim.state_dir import StateError, load_state, save_state, set_aside, state_file
+from tests.commands.hyptui_process import HYPTUI
 from tests.sim.api_server import SIM_START
 
 SEED = """\
@@ -144,7 +144,7 @@ def test_a_corrupted_state_file_is_refused_whole(tmp_path: Path, content: str) -
 
 
 def start_sim(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "hyptui.screens", "sim", "--kubeconfig", str(tmp_path / "kubeconfig"), *args]
+    command = [*HYPTUI, "sim", "--kubeconfig", str(tmp_path / "kubeconfig"), *args]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -203,7 +203,7 @@ def test_sim_refuses_a_bad_seed(tmp_path: Path) -> None:
     seed = tmp_path / "seed.yaml"
     seed.write_text(BAD_SEED)
     result = subprocess.run(
-        [sys.executable, "-m", "hyptui.screens", "sim", "--seed", str(seed), "--kubeconfig", str(tmp_path / "kc")],
+        [*HYPTUI, "sim", "--seed", str(seed), "--kubeconfig", str(tmp_path / "kc")],
         capture_output=True,
         text=True,
         timeout=60,
