@@ -10,38 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from typing import Any
 
-from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REBOOT, PENDING_REPLACEMENT
+from hyptui.hyperpod.labels import PENDING_REBOOT, PENDING_REPLACEMENT
+from hyptui.hyperpod.node_faults import NodeUnhealthy
 
 JOB_GROUP, JOB_VERSION, JOB_PLURAL = "sagemaker.amazonaws.com", "v1", "hyperpodpytorchjobs"
 
 
 class FaultError(Exception):
     """A fault that could not be injected; the message names what was missing or refused."""
-
-
-@dataclass(frozen=True, slots=True)
-class NodeUnhealthy:
-    """`node-unhealthy`: the label HyperPod's health agent puts on a node that failed its checks (the walkthrough
-    sends the same patch through the app's gateway)."""
-
-    node: str
-    reboot: bool = False
-
-    @property
-    def status(self) -> str:
-        return PENDING_REBOOT if self.reboot else PENDING_REPLACEMENT
-
-    @property
-    def patch(self) -> dict[str, Any]:
-        """The node's merge patch."""
-        return {"metadata": {"labels": {NODE_HEALTH_LABEL: self.status}}}
-
-    @property
-    def done(self) -> str:
-        return f"node/{self.node} labeled {NODE_HEALTH_LABEL}={self.status}"
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -6,7 +6,8 @@ from textual import on
 from textual.widgets import DataTable
 
 from hyptui.hyperpod.kinds import NODES
-from hyptui.hyperpod.labels import NODE_HEALTH_LABEL, PENDING_REPLACEMENT
+from hyptui.hyperpod.labels import PENDING_REPLACEMENT
+from hyptui.hyperpod.node_faults import NodeUnhealthy
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
 from hyptui.screens.widgets.resource_table import TableRow
@@ -64,7 +65,7 @@ class NodesScreen(TableScreen):
             NODES,
             None,
             name,
-            {"metadata": {"labels": {NODE_HEALTH_LABEL: PENDING_REPLACEMENT}}},
+            NodeUnhealthy(name).patch,
             question=f"Mark node {name} {PENDING_REPLACEMENT}?\n"
             "HyperPod replaces it; its training pods move to healthy nodes.",
             action="Mark unhealthy",

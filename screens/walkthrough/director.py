@@ -16,9 +16,9 @@ from textual.signal import Signal
 from textual.widgets import Collapsible, Input, Select, Switch, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
-from hyptui.commands.fault import NodeUnhealthy
 from hyptui.hyp_configs.config_file import ConfigFileError
 from hyptui.hyperpod.kinds import BY_KEY, NODES
+from hyptui.hyperpod.node_faults import NodeUnhealthy
 from hyptui.kube.api import ApiRequestError
 from hyptui.kube.gateway import NotConnected
 from hyptui.screens.configs.form import NAME_FIELDS, ConfigFormScreen

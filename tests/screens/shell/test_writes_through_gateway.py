@@ -11,8 +11,8 @@ import pytest
 from textual.pilot import Pilot
 
 from hyptui.aws.target import AwsTarget
-from hyptui.commands.fault import NodeUnhealthy
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES
+from hyptui.hyperpod.node_faults import NodeUnhealthy
 from hyptui.kube.gateway import KubeGateway
 from hyptui.kube.target import KubeTarget
 from hyptui.screens.configs.form import ConfigFormScreen
