@@ -62,7 +62,8 @@ from hyptui.sim.nodes.kubelet import (
 )
 from hyptui.sim.nodes.placement import node_allocatable, place_pod
 from hyptui.sim.nodes.system_pods import INFERENCE_OPERATOR_CONTAINER
-from hyptui.sim.operator_log import controller_log_line
+from hyptui.sim.operator_log import OperatorPodLog
+from hyptui.sim.transitions import Transition, apply_due_transitions
 
 OPERATOR_COMPONENT = "hyperpod-inference-operator"
 FINALIZER = "inference.sagemaker.aws.amazon.com/finalizer"
@@ -135,6 +136,10 @@ def _ready_since(pod: dict) -> datetime | None:
     return _parse_time(ready["lastTransitionTime"]) if ready else None
 
 
+def _is_operator_pod(pod: dict) -> bool:
+    return pod["metadata"]["namespace"] == INFERENCE_OPERATOR_NAMESPACE
+
+
 class InferenceOperator:
     def __init__(self, store: ObjectStore, logs: LogStore) -> None:
         self._store = store
@@ -143,7 +148,7 @@ class InferenceOperator:
         self._scheduling_attempts: dict[str, datetime] = {}  # pod uid → last failed attempt
         self._last_poll: dict[str, datetime] = {}  # endpoint uid → last autoscaler evaluation
         self._below_since: dict[str, datetime] = {}  # endpoint uid → since when the autoscaler wants fewer pods
-        self._operator_pod: tuple[str, str] | None = None
+        self.operator_log = OperatorPodLog(logs, INFERENCE_OPERATOR_CONTAINER, _is_operator_pod)
         self._unsubscribe = store.subscribe(self._on_change)
 
     def close(self) -> None:
@@ -161,19 +166,9 @@ class InferenceOperator:
         nodes, _ = self._store.list(NODES)
         pods, _ = self._store.list(PODS)
         cluster = {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in pods}
-        operator_pods = [p for p in pods if p["metadata"]["namespace"] == INFERENCE_OPERATOR_NAMESPACE]
-        self._operator_pod = (
-            (INFERENCE_OPERATOR_NAMESPACE, operator_pods[0]["metadata"]["name"]) if operator_pods else None
-        )
+        self.operator_log.find_pod(pods)
         for kind, obj in endpoints:
             _EndpointReconciler(self, kind, obj, nodes, cluster, now).run()
-
-    def operator_log(self, at: datetime, message: str, kind: ResourceKind, obj: dict, **fields: Any) -> None:
-        """A controller-runtime line in the operator pod's log (what `hyp get-operator-logs` shows)."""
-        if self._operator_pod is None:
-            return
-        line = controller_log_line(at, message, kind, obj, **fields)
-        self._logs.append(*self._operator_pod, INFERENCE_OPERATOR_CONTAINER, line, at)
 
 
 class _EndpointReconciler:
@@ -271,7 +266,7 @@ class _EndpointReconciler:
         self.op._events.record(self.obj, self.kind, event_type, reason, message, at, OPERATOR_COMPONENT)
 
     def _log(self, at: datetime, message: str, **fields: Any) -> None:
-        self.op.operator_log(at, message, self.kind, self.obj, **fields)
+        self.op.operator_log.write(at, message, self.kind, self.obj, **fields)
 
     def _overall(self, state: str, reason: str, message: str, at: datetime) -> Callable[[dict], None]:
         def change(status: dict) -> None:
@@ -304,23 +299,18 @@ class _EndpointReconciler:
         self._flush_logs()
 
     def _steps(self) -> None:
-        while self._step():
-            pass
+        apply_due_transitions(self._transitions, self.now)
 
-    def _step(self) -> bool:
-        due: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+    def _transitions(self) -> list[Transition]:
+        """The transitions of the endpoint and its pods from their stored state, whether due yet or not."""
+        due: list[Transition] = []
         if self.state == PENDING:
             due.append((self._state_since() + timedelta(seconds=VALIDATE_SECONDS), 0, self._validate))
         pods = self._pods() if self.deployed else []
         for order, pod in enumerate(pods, start=1):
             due += self._pod_transitions(pod, order)
         due += self._endpoint_transitions(pods, len(pods) + 1)
-        due = [entry for entry in due if entry[0] <= self.now]
-        if not due:
-            return False
-        at, _, apply = min(due, key=lambda entry: (entry[0], entry[1]))
-        apply(at)
-        return True
+        return due
 
     # ---- validation and the Deployment
 
@@ -556,7 +546,7 @@ class _EndpointReconciler:
 
     # ---- pods: scheduler and kubelet
 
-    def _pod_transitions(self, pod: dict, order: int) -> list[tuple[datetime, int, Callable[[datetime], None]]]:
+    def _pod_transitions(self, pod: dict, order: int) -> list[Transition]:
         state = _pod_state(pod)
         uid = pod["metadata"]["uid"]
         if state == "unbound" and uid not in self.tried_scheduling:
@@ -708,10 +698,8 @@ class _EndpointReconciler:
 
     # ---- the endpoint's own transitions
 
-    def _endpoint_transitions(
-        self, pods: list[dict], order: int
-    ) -> list[tuple[datetime, int, Callable[[datetime], None]]]:
-        due: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+    def _endpoint_transitions(self, pods: list[dict], order: int) -> list[Transition]:
+        due: list[Transition] = []
         ready_times = [_ready_since(pod) for pod in pods]
         all_ready = bool(pods) and len(pods) >= self.desired and all(t is not None for t in ready_times)
         if self.state in (IN_PROGRESS, FAILED) and all_ready:

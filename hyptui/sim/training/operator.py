@@ -53,9 +53,10 @@ from hyptui.sim.nodes.kubelet import (
     unschedulable,
 )
 from hyptui.sim.nodes.placement import place_pod, pod_requests
-from hyptui.sim.operator_log import controller_log_line
+from hyptui.sim.operator_log import OperatorPodLog
 from hyptui.sim.training.log_monitoring import RuleVerdict, first_verdict, parse_rules
 from hyptui.sim.training.logs import MASTER_PORT, TrainingRun, steps_for_duration
+from hyptui.sim.transitions import Transition, apply_due_transitions
 
 # Simulation knobs, set on the job's metadata.annotations (all chosen for the simulator, none exist in HPTO).
 DURATION_ANNOTATION = "sim.hyptui.io/duration-seconds"  # rendezvous → exit 0 of a run that starts from scratch
@@ -176,6 +177,10 @@ def _replicas(job: dict) -> list[_Replica]:
     return replicas
 
 
+def _is_operator_pod(pod: dict) -> bool:
+    return OPERATOR_POD_LABEL in (pod["metadata"].get("labels") or {})
+
+
 def _owner_reference(job: dict) -> dict:
     return {
         "apiVersion": HYPERPOD_PYTORCH_JOBS.api_version,
@@ -196,7 +201,7 @@ class TrainingOperator:
         self._pull_seconds: dict[str, int] = {}  # pod uid → how long the kubelet takes to pull its image
         self._scheduling_attempts: dict[str, datetime] = {}  # pod uid → last failed attempt
         self._create_attempts: dict[str, datetime] = {}  # job uid → last pod create the API server refused
-        self._operator_pod: tuple[str, str] | None = None
+        self.operator_log = OperatorPodLog(logs, OPERATOR_CONTAINER, _is_operator_pod)
         self._unsubscribe = store.subscribe(self._on_change)
 
     def close(self) -> None:
@@ -220,24 +225,10 @@ class TrainingOperator:
         nodes, _ = self._store.list(NODES)
         pods, _ = self._store.list(PODS)
         cluster = {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in pods}
-        self._operator_pod = self._find_operator_pod(pods)
+        self.operator_log.find_pod(pods)
         for job in jobs:
             if not job["metadata"].get("deletionTimestamp"):
                 _JobReconciler(self, job, nodes, cluster, now).run()
-
-    @staticmethod
-    def _find_operator_pod(pods: list[dict]) -> tuple[str, str] | None:
-        for pod in pods:
-            if OPERATOR_POD_LABEL in (pod["metadata"].get("labels") or {}):
-                return pod["metadata"]["namespace"], pod["metadata"]["name"]
-        return None
-
-    def operator_log(self, at: datetime, message: str, job: dict, **fields: Any) -> None:
-        """A controller-runtime style line in the operator pod's log (what `hyp get-operator-logs` shows)."""
-        if self._operator_pod is None:
-            return
-        line = controller_log_line(at, message, HYPERPOD_PYTORCH_JOBS, job, **fields)
-        self._logs.append(*self._operator_pod, OPERATOR_CONTAINER, line, at)
 
 
 class _JobReconciler:
@@ -282,6 +273,9 @@ class _JobReconciler:
             return updated
         return pod
 
+    def _log(self, at: datetime, message: str, **fields: Any) -> None:
+        self.op.operator_log.write(at, message, HYPERPOD_PYTORCH_JOBS, self.job, **fields)
+
     def _job_event(self, event_type: str, reason: str, message: str, at: datetime) -> None:
         self.events.record(self.job, HYPERPOD_PYTORCH_JOBS, event_type, reason, message, at, OPERATOR_COMPONENT)
 
@@ -324,8 +318,7 @@ class _JobReconciler:
         self._flush_logs(self.now)
 
     def _steps(self) -> None:
-        while self._step():
-            pass
+        apply_due_transitions(self._transitions, self.now)
 
     def _created(self) -> None:
         at = _parse_time(self.job["metadata"]["creationTimestamp"])
@@ -337,7 +330,7 @@ class _JobReconciler:
 
         self._update_status(created)
         self._job_event("Normal", f"{_KIND}Created", message, at)
-        self.op.operator_log(at, "Reconciling new HyperPodPyTorchJob", self.job)
+        self._log(at, "Reconciling new HyperPodPyTorchJob")
 
     def _suspend(self) -> None:
         pods = [pod for pod in self._pods() if pod is not None]
@@ -360,7 +353,7 @@ class _JobReconciler:
 
         self._update_status(suspended)
         self._job_event("Normal", f"{_KIND}Suspended", message, at)
-        self.op.operator_log(at, "Suspended HyperPodPyTorchJob, deleted its pods", self.job, pods=len(pods))
+        self._log(at, "Suspended HyperPodPyTorchJob, deleted its pods", pods=len(pods))
 
     def _resume(self) -> None:
         message = f"{_KIND} {self.name} is resumed."
@@ -410,7 +403,7 @@ class _JobReconciler:
             status.setdefault("startTime", rfc3339(self.now))
 
         self._update_status(record_pods)
-        self.op.operator_log(self.now, "Created job pods", self.job, pods=[r["name"] for r in references])
+        self._log(self.now, "Created job pods", pods=[r["name"] for r in references])
 
     def _pod_manifest(self, replica: _Replica) -> dict:
         template_metadata = replica.template.get("metadata") or {}
@@ -441,9 +434,9 @@ class _JobReconciler:
 
     # ---- transitions
 
-    def _step(self) -> bool:
-        """Apply the earliest transition due by `now`; False when nothing is due."""
-        due: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+    def _transitions(self) -> list[Transition]:
+        """The transitions of the job and its pods from their stored state, whether due yet or not."""
+        due: list[Transition] = []
         pods = self._pods()
         for order, pod in enumerate(pods):
             if pod is None:
@@ -459,14 +452,9 @@ class _JobReconciler:
                 at = _parse_time(pod["status"]["startTime"]) + timedelta(seconds=self._pull_seconds_for(pod))
                 due.append((at, order, lambda at, p=pod: self._start(p, at)))
         due += self._job_transitions(pods)
-        due = [entry for entry in due if entry[0] <= self.now]
-        if not due:
-            return False
-        at, _, apply = min(due, key=lambda entry: (entry[0], entry[1]))
-        apply(at)
-        return True
+        return due
 
-    def _job_transitions(self, pods: list[dict | None]) -> list[tuple[datetime, int, Callable[[datetime], None]]]:
+    def _job_transitions(self, pods: list[dict | None]) -> list[Transition]:
         if any(pod is None for pod in pods) or not pods:
             return []
         present = [pod for pod in pods if pod is not None]
@@ -474,7 +462,7 @@ class _JobReconciler:
         last = len(pods)
         if states == {"running"}:
             rendezvous = self._rendezvous(present)
-            transitions: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+            transitions: list[Transition] = []
             if not condition_is_true(self.job, "Running"):
                 transitions.append((rendezvous, last, self._running))
             run = self._run(present[0], rendezvous)
@@ -640,7 +628,7 @@ class _JobReconciler:
 
         self._update_status(running)
         self._job_event("Normal", f"{_KIND}Running", message, at)
-        self.op.operator_log(at, "All pods running, training started", self.job, restartCount=self._restart_count)
+        self._log(at, "All pods running, training started", restartCount=self._restart_count)
         detected = _parse_time_or_none(self._annotations.get(FAULT_DETECTED_ANNOTATION))
         if detected is not None:
             self._remediated(at, detected)
@@ -663,7 +651,7 @@ class _JobReconciler:
         message = f"{_KIND} {self.name} fault remediated in {seconds:.1f} seconds{moved}."
         self._update_job(lambda job: job["metadata"]["annotations"].pop(FAULT_DETECTED_ANNOTATION, None))
         self._job_event("Normal", f"{_KIND}Remediated", message, at)
-        self.op.operator_log(at, "Job fault remediated", self.job, remediationSeconds=round(seconds, 1))
+        self._log(at, "Job fault remediated", remediationSeconds=round(seconds, 1))
 
     def _crash(self, at: datetime) -> None:
         self._flush_logs(at)
@@ -681,7 +669,7 @@ class _JobReconciler:
             return
         stamp = rfc3339_micro(self.now)
         self._update_job(lambda job: job["metadata"]["annotations"].__setitem__(QUIET_LOG_ANNOTATION, stamp))
-        self.op.operator_log(self.now, "Training processes stopped logging", self.job)
+        self._log(self.now, "Training processes stopped logging")
 
     def _notice_faults(self) -> None:
         """Pods deleted under the job, and pods on a node that is no longer Schedulable (or no longer exists)."""
@@ -747,7 +735,7 @@ class _JobReconciler:
         self._flush_logs(at)
         ranks = tuple(str(r.node_rank) for r in self.replicas if r.name in pods)
         cause = f"log monitoring rule {verdict.rule} found the job {verdict.detail}"
-        self.op.operator_log(at, f"Job is {verdict.verdict}", self.job, rule=verdict.rule, pods=list(pods))
+        self._log(at, f"Job is {verdict.verdict}", rule=verdict.rule, pods=list(pods))
         self._fault(at, _Fault(cause, pods, ranks, stopped_by_operator=True))
 
     def _delete_pod(self, pod: dict, at: datetime) -> None:
@@ -804,7 +792,7 @@ class _JobReconciler:
         for pod, _ in runs:
             self._update_pod(self.cluster[(self.namespace, pod["metadata"]["name"])], _finish_pod("Failed", at))
         self._job_event("Warning", f"{_KIND}Failed", message, at)
-        self.op.operator_log(at, "Job failed, retries exhausted", self.job, jobMaxRetryCount=retries)
+        self._log(at, "Job failed, retries exhausted", jobMaxRetryCount=retries)
         self._clean_pods()
 
     def _restarting(self, at: datetime, fault: _Fault, faulty: dict, used: int, retries: int) -> None:
@@ -828,10 +816,9 @@ class _JobReconciler:
         self._update_job(annotate)
         self._job_event("Warning", f"{_KIND}Restarting", message, at)
         what = "recreating pods off faulty nodes" if fault.relocate else "restarting job pods in place"
-        self.op.operator_log(
+        self._log(
             at,
             f"Job fault detected, {what}",
-            self.job,
             faultyPods=list(fault.faulty_pods),
             restartType=fault.restart_type,
         )
@@ -884,7 +871,7 @@ class _JobReconciler:
 
         self._update_status(_finished("Completed", f"{_KIND}Succeeded", message, at))
         self._job_event("Normal", f"{_KIND}Succeeded", message, at)
-        self.op.operator_log(at, "Job completed", self.job)
+        self._log(at, "Job completed")
         self._clean_pods()
 
     def _clean_pods(self) -> None:
