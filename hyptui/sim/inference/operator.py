@@ -57,6 +57,7 @@ from hyptui.sim.nodes.kubelet import (
     pulled_message,
     qos_class,
     record_kubelet_event,
+    scheduling_due,
     start,
     unschedulable,
 )
@@ -84,7 +85,6 @@ VALIDATE_SECONDS = 3  # creation → the operator has checked the request and cr
 KUBELET_ACCEPT_SECONDS = 1
 PULL_SECONDS = (60, 120)  # LMI and vLLM images are 10-20 GB
 BACKOFF_SECONDS = 10  # the kubelet's first image pull back-off
-SCHEDULING_RETRY_SECONDS = 30
 PROGRESS_DEADLINE_SECONDS = 600  # the Deployment's default progressDeadlineSeconds
 REGISTRATION_SECONDS = 5  # DeploymentComplete → the SageMakerEndpointRegistration exists
 SAGEMAKER_CREATE_SECONDS = (360, 480)  # `hyp describe`: "SageMaker Endpoint (takes ~10 min to create)"
@@ -550,14 +550,8 @@ class _EndpointReconciler:
         state = _pod_state(pod)
         uid = pod["metadata"]["uid"]
         if state == "unbound" and uid not in self.tried_scheduling:
-            last = self.op._scheduling_attempts.get(uid)
-            if last is None and not pod["status"].get("conditions"):
-                at = _parse_time(pod["metadata"]["creationTimestamp"])
-            elif last is None or last + timedelta(seconds=SCHEDULING_RETRY_SECONDS) <= self.now:
-                at = self.now  # a retry judges the cluster as it is now
-            else:
-                return []
-            return [(at, order, lambda at, p=pod: self._schedule(p, at))]
+            at = scheduling_due(pod, self.op._scheduling_attempts.get(uid), self.now)
+            return [] if at is None else [(at, order, lambda at, p=pod: self._schedule(p, at))]
         if state == "bound":
             scheduled = find_condition(pod, "PodScheduled")
             at = _parse_time(scheduled["lastTransitionTime"]) + timedelta(seconds=KUBELET_ACCEPT_SECONDS)

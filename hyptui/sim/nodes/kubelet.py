@@ -11,15 +11,16 @@ import hashlib
 import random
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from hyptui.hyperpod.age import rfc3339
-from hyptui.hyperpod.conditions import set_pod_condition
+from hyptui.hyperpod.conditions import find_condition, set_pod_condition
 from hyptui.hyperpod.kinds import PODS
 from hyptui.sim.events import EventRecorder
 
 SCHEDULER_COMPONENT = "default-scheduler"
 KUBELET_COMPONENT = "kubelet"
+SCHEDULING_RETRY_SECONDS = 30
 
 _TRUE, _FALSE = "True", "False"
 _CONDITION_ORDER = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
@@ -150,6 +151,16 @@ def pod_ip_on(host_ip: str, rng: random.Random) -> str:
 
 def container_ids(pod: dict, rng: random.Random) -> dict[str, str]:
     return {c["name"]: f"containerd://{rng.getrandbits(256):064x}" for c in pod["spec"]["containers"]}
+
+
+def scheduling_due(pod: dict, last_attempt: datetime | None, now: datetime) -> datetime | None:
+    """When kube-scheduler tries an unbound pod: as it appears, then SCHEDULING_RETRY_SECONDS after a failed attempt,
+    made at `now` so a retry after a long gap judges the cluster as it is (and events never go back in time)."""
+    if last_attempt is None and find_condition(pod, "PodScheduled") is None:
+        return datetime.fromisoformat(pod["metadata"]["creationTimestamp"]).astimezone(UTC)
+    if last_attempt is None or last_attempt + timedelta(seconds=SCHEDULING_RETRY_SECONDS) <= now:
+        return now
+    return None
 
 
 def unschedulable(message: str, at: datetime) -> PodChange:

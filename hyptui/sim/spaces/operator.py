@@ -48,6 +48,7 @@ from hyptui.sim.nodes.kubelet import (
     pulled_message,
     qos_class,
     record_kubelet_event,
+    scheduling_due,
     sort_pod_conditions,
     start,
     unschedulable,
@@ -72,7 +73,6 @@ CODE_EDITOR = "code-editor"
 OPERATOR_COMPONENT = "workspace-controller"
 KUBELET_ACCEPT_SECONDS = 1
 PULL_SECONDS = (15, 45)  # SageMaker Distribution images are large, but spaces nodes usually have them cached
-SCHEDULING_RETRY_SECONDS = 30
 SCHEDULING_GATED = "Scheduling is blocked due to non-empty scheduling gates"
 
 _TRUE, _FALSE = "True", "False"
@@ -367,12 +367,7 @@ class _WorkspaceReconciler:
         if pod["spec"].get("schedulingGates"):
             self._gated(pod)
             return None
-        last = self.op._scheduling_attempts.get(pod["metadata"]["uid"])
-        if last is None and find_condition(pod, "PodScheduled") is None:
-            return _parse_time(pod["metadata"]["creationTimestamp"])
-        if last is None or last + timedelta(seconds=SCHEDULING_RETRY_SECONDS) <= self.now:
-            return self.now
-        return None
+        return scheduling_due(pod, self.op._scheduling_attempts.get(pod["metadata"]["uid"]), self.now)
 
     def _gated(self, pod: dict) -> None:
         """A pod held by scheduling gates (Kueue's admission gate) waits, as kube-scheduler reports it."""

@@ -40,6 +40,7 @@ from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.nodes.hyperpod_nodes import instance_id
 from hyptui.sim.nodes.kubelet import (
     SCHEDULER_COMPONENT,
+    SCHEDULING_RETRY_SECONDS,
     accept,
     apply_pod_defaults,
     bind,
@@ -49,6 +50,7 @@ from hyptui.sim.nodes.kubelet import (
     pulled_message,
     qos_class,
     record_kubelet_event,
+    scheduling_due,
     start,
     unschedulable,
 )
@@ -83,7 +85,6 @@ KUBELET_ACCEPT_SECONDS = 1  # binding → kubelet sets up the sandbox and starts
 PULL_SECONDS = (12, 40)  # training images are several GB
 RESTART_SECONDS = 5  # a failed run → every pod restarted in place
 DEFAULT_EVAL_PERIOD_SECONDS = 3600  # runPolicy.restartPolicy.evalPeriodSeconds as `hyp create` renders it
-SCHEDULING_RETRY_SECONDS = 30
 
 _KIND = HYPERPOD_PYTORCH_JOBS.kind
 _TRUE, _FALSE = "True", "False"
@@ -443,7 +444,9 @@ class _JobReconciler:
                 continue
             state = _state(pod)
             if state == "unbound" and pod["metadata"]["uid"] not in self.tried_scheduling:
-                due.append((self._scheduling_due(pod), order, lambda at, p=pod: self._schedule(p, at)))
+                at = scheduling_due(pod, self.op._scheduling_attempts.get(pod["metadata"]["uid"]), self.now)
+                if at is not None:
+                    due.append((at, order, lambda at, p=pod: self._schedule(p, at)))
             elif state == "bound":
                 bound = _parse_time(find_condition(pod, "PodScheduled")["lastTransitionTime"])
                 at = bound + timedelta(seconds=KUBELET_ACCEPT_SECONDS)
@@ -492,16 +495,6 @@ class _JobReconciler:
             for order, pod in enumerate(present)
             if _state(pod) == "terminated"
         ]
-
-    def _scheduling_due(self, pod: dict) -> datetime:
-        """First attempt when the pod appears; retries every SCHEDULING_RETRY_SECONDS, made at `now` so a retry after a
-        long gap judges the cluster as it is (and events never go back in time)."""
-        last = self.op._scheduling_attempts.get(pod["metadata"]["uid"])
-        if last is None and find_condition(pod, "PodScheduled") is None:
-            return _parse_time(pod["metadata"]["creationTimestamp"])
-        if last is None or last + timedelta(seconds=SCHEDULING_RETRY_SECONDS) <= self.now:
-            return self.now
-        return last + timedelta(seconds=SCHEDULING_RETRY_SECONDS)
 
     def _pull_seconds_for(self, pod: dict) -> int:
         uid = pod["metadata"]["uid"]
