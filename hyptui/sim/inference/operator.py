@@ -64,6 +64,7 @@ from hyptui.sim.nodes.kubelet import (
 from hyptui.sim.nodes.placement import node_allocatable, place_pod
 from hyptui.sim.nodes.system_pods import INFERENCE_OPERATOR_CONTAINER
 from hyptui.sim.operator_log import OperatorPodLog
+from hyptui.sim.owner_references import controller_reference
 from hyptui.sim.transitions import Transition, apply_due_transitions
 
 OPERATOR_COMPONENT = "hyperpod-inference-operator"
@@ -478,16 +479,7 @@ class _EndpointReconciler:
                 "name": name,
                 "namespace": self.namespace,
                 "labels": {APP_LABEL: self.name, TEMPLATE_HASH_LABEL: rs.rsplit("-", 1)[1]},
-                "ownerReferences": [
-                    {
-                        "apiVersion": self.kind.api_version,
-                        "kind": self.kind.kind,
-                        "name": self.name,
-                        "uid": self.obj["metadata"]["uid"],
-                        "controller": True,
-                        "blockOwnerDeletion": True,
-                    }
-                ],
+                "ownerReferences": [controller_reference(self.kind, self.obj)],
             },
             "spec": pod_spec,
             "status": {"phase": "Pending", "qosClass": qos_class(pod_spec)},
@@ -776,16 +768,7 @@ class _EndpointReconciler:
                 "name": self.name,
                 "namespace": self.namespace,
                 "labels": {APP_LABEL: self.name},
-                "ownerReferences": [
-                    {
-                        "apiVersion": self.kind.api_version,
-                        "kind": self.kind.kind,
-                        "name": self.name,
-                        "uid": self.obj["metadata"]["uid"],
-                        "controller": True,
-                        "blockOwnerDeletion": True,
-                    }
-                ],
+                "ownerReferences": [controller_reference(self.kind, self.obj)],
             },
             "spec": {
                 "name": endpoint,

@@ -16,6 +16,7 @@ from hyptui.hyperpod.labels import JOB_UID_LABEL, QUEUE_LABEL
 from hyptui.hyperpod.quantities import amount
 from hyptui.sim.kueue.quota import PodSetRequest
 from hyptui.sim.nodes.placement import pod_requests
+from hyptui.sim.owner_references import controller_reference
 
 RESOURCE_IN_USE_FINALIZER = "kueue.x-k8s.io/resource-in-use"
 
@@ -73,14 +74,6 @@ def new_workload(job: Mapping[str, Any], priority_class: Mapping[str, Any] | Non
             "kind": "WorkloadPriorityClass",
             "name": priority_class["metadata"]["name"],
         }
-    owner = {
-        "apiVersion": HYPERPOD_PYTORCH_JOBS.api_version,
-        "kind": HYPERPOD_PYTORCH_JOBS.kind,
-        "name": metadata["name"],
-        "uid": metadata["uid"],
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
     return {
         "apiVersion": WORKLOADS.api_version,
         "kind": WORKLOADS.kind,
@@ -88,7 +81,7 @@ def new_workload(job: Mapping[str, Any], priority_class: Mapping[str, Any] | Non
             "name": workload_name(job),
             "namespace": metadata["namespace"],
             "labels": {JOB_UID_LABEL: metadata["uid"]},
-            "ownerReferences": [owner],
+            "ownerReferences": [controller_reference(HYPERPOD_PYTORCH_JOBS, job)],
         },
         "spec": spec,
     }

@@ -54,6 +54,7 @@ from hyptui.sim.nodes.kubelet import (
     unschedulable,
 )
 from hyptui.sim.nodes.placement import place_pod
+from hyptui.sim.owner_references import controller_reference
 from hyptui.sim.spaces.connections import WorkspaceConnections
 from hyptui.sim.spaces.webhook import WorkspaceDefaulter
 
@@ -344,19 +345,11 @@ class _WorkspaceReconciler:
             COMPONENT_LABEL: "workspace",
             "pod-template-hash": template_hash,
         }
-        owner = {
-            "apiVersion": WORKSPACES.api_version,
-            "kind": WORKSPACES.kind,
-            "name": self.name,
-            "uid": metadata["uid"],
-            "controller": True,
-            "blockOwnerDeletion": True,
-        }
         pod_metadata: dict[str, Any] = {
             "name": f"{deployment_name(self.name)}-{template_hash}-{suffix}",
             "namespace": self.namespace,
             "labels": labels,
-            "ownerReferences": [owner],
+            "ownerReferences": [controller_reference(WORKSPACES, self.workspace)],
         }
         if metadata.get("annotations"):
             pod_metadata["annotations"] = dict(metadata["annotations"])

@@ -56,6 +56,7 @@ from hyptui.sim.nodes.kubelet import (
 )
 from hyptui.sim.nodes.placement import place_pod, pod_requests
 from hyptui.sim.operator_log import OperatorPodLog
+from hyptui.sim.owner_references import controller_reference
 from hyptui.sim.training.log_monitoring import RuleVerdict, first_verdict, parse_rules
 from hyptui.sim.training.logs import MASTER_PORT, TrainingRun, steps_for_duration
 from hyptui.sim.transitions import Transition, apply_due_transitions
@@ -180,17 +181,6 @@ def _replicas(job: dict) -> list[_Replica]:
 
 def _is_operator_pod(pod: dict) -> bool:
     return OPERATOR_POD_LABEL in (pod["metadata"].get("labels") or {})
-
-
-def _owner_reference(job: dict) -> dict:
-    return {
-        "apiVersion": HYPERPOD_PYTORCH_JOBS.api_version,
-        "kind": _KIND,
-        "name": job["metadata"]["name"],
-        "uid": job["metadata"]["uid"],
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
 
 
 class TrainingOperator:
@@ -421,7 +411,7 @@ class _JobReconciler:
             "name": replica.name,
             "namespace": self.namespace,
             "labels": labels,
-            "ownerReferences": [_owner_reference(self.job)],
+            "ownerReferences": [controller_reference(HYPERPOD_PYTORCH_JOBS, self.job)],
         }
         if template_metadata.get("annotations"):
             metadata["annotations"] = dict(template_metadata["annotations"])
