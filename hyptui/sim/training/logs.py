@@ -52,6 +52,12 @@ def _glog(level: str, at: datetime, source: str, message: str) -> str:
     return f"{level}{at:%m%d %H:%M:%S.%f} 1 {source}] {message}"
 
 
+def _sigterm_line(at: datetime) -> tuple[datetime, str]:
+    """The elastic agent told to stop (by the operator, or as a peer's failure tears the job down)."""
+    message = "Received Signals.SIGTERM death signal, shutting down workers"
+    return at, _glog("W", at, "torch/distributed/elastic/agent/server/api.py:719", message)
+
+
 @dataclass(frozen=True, slots=True)
 class TrainingRun:
     job: str
@@ -409,27 +415,9 @@ class TrainingRun:
                 f"[PG ID 0 PG GUID 0(default_pg) Rank {rank}] Process group watchdog thread terminated with exception: "
                 f"NCCL error: remote process exited or there was a network error, NCCL version {_NCCL_VERSION}",
             ),
-            (
-                at,
-                _glog(
-                    "W",
-                    at,
-                    "torch/distributed/elastic/agent/server/api.py:719",
-                    "Received Signals.SIGTERM death signal, shutting down workers",
-                ),
-            ),
+            _sigterm_line(at),
         ]
 
     def stop_lines(self, at: datetime) -> list[tuple[datetime, str]]:
         """The operator stops a healthy-looking run (a log monitoring rule fired): the agent shuts its workers down."""
-        return [
-            (
-                at,
-                _glog(
-                    "W",
-                    at,
-                    "torch/distributed/elastic/agent/server/api.py:719",
-                    "Received Signals.SIGTERM death signal, shutting down workers",
-                ),
-            )
-        ]
+        return [_sigterm_line(at)]
