@@ -78,6 +78,20 @@ class SchedulerConfig:
     modified: datetime | None
 
 
+def _record_fields(reply: dict[str, Any], resource: str) -> dict[str, Any]:
+    """What every governance record's Describe/List reply carries; id, ARN and version are named after the resource."""
+    return {
+        "id": reply[f"{resource}Id"],
+        "arn": reply[f"{resource}Arn"],
+        "name": reply.get("Name", ""),
+        "version": int(reply.get(f"{resource}Version", 0)),
+        "status": reply.get("Status", ""),
+        "cluster_arn": reply.get("ClusterArn", ""),
+        "created": reply.get("CreationTime"),
+        "modified": reply.get("LastModifiedTime"),
+    }
+
+
 def compute_quota(reply: dict[str, Any]) -> ComputeQuota:
     config = reply.get("ComputeQuotaConfig") or {}
     target = reply.get("ComputeQuotaTarget") or {}
@@ -93,17 +107,7 @@ def compute_quota(reply: dict[str, Any]) -> ComputeQuota:
         fair_share_weight=int(target.get("FairShareWeight", 0)),
         active=reply.get("ActivationState", "Enabled") == "Enabled",
     )
-    return ComputeQuota(
-        id=reply["ComputeQuotaId"],
-        arn=reply["ComputeQuotaArn"],
-        name=reply.get("Name", ""),
-        version=int(reply.get("ComputeQuotaVersion", 0)),
-        status=reply.get("Status", ""),
-        cluster_arn=reply.get("ClusterArn", ""),
-        spec=spec,
-        created=reply.get("CreationTime"),
-        modified=reply.get("LastModifiedTime"),
-    )
+    return ComputeQuota(spec=spec, **_record_fields(reply, "ComputeQuota"))
 
 
 def scheduler_config(reply: dict[str, Any]) -> SchedulerConfig:
@@ -114,14 +118,4 @@ def scheduler_config(reply: dict[str, Any]) -> SchedulerConfig:
             tuple((c["Name"], int(c["Weight"])) for c in config.get("PriorityClasses") or []),
             config.get("FairShare", "Enabled") == "Enabled",
         )
-    return SchedulerConfig(
-        id=reply["ClusterSchedulerConfigId"],
-        arn=reply["ClusterSchedulerConfigArn"],
-        name=reply.get("Name", ""),
-        version=int(reply.get("ClusterSchedulerConfigVersion", 0)),
-        status=reply.get("Status", ""),
-        cluster_arn=reply.get("ClusterArn", ""),
-        spec=spec,
-        created=reply.get("CreationTime"),
-        modified=reply.get("LastModifiedTime"),
-    )
+    return SchedulerConfig(spec=spec, **_record_fields(reply, "ClusterSchedulerConfig"))
