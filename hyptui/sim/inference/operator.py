@@ -28,12 +28,11 @@ from typing import Any
 
 from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.conditions import find_condition, set_deployment_condition, set_status_condition, status_condition
-from hyptui.hyperpod.kinds import NODES, PODS, SAGEMAKER_ENDPOINT_REGISTRATIONS, ResourceKind
+from hyptui.hyperpod.kinds import PODS, SAGEMAKER_ENDPOINT_REGISTRATIONS, ResourceKind
 from hyptui.hyperpod.labels import APP_LABEL, CLUSTER_NAME_LABEL, INSTANCE_TYPE_LABEL, REGION_LABEL
 from hyptui.hyperpod.namespaces import INFERENCE_OPERATOR_NAMESPACE
 from hyptui.hyperpod.quantities import parse_quantity
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.events import EventRecorder
 from hyptui.sim.inference.endpoints import (
     ACCOUNT_ID,
     DEFAULT_REGION,
@@ -65,6 +64,7 @@ from hyptui.sim.nodes.placement import node_allocatable, place_pod
 from hyptui.sim.nodes.system_pods import INFERENCE_OPERATOR_CONTAINER
 from hyptui.sim.operator_log import OperatorPodLog
 from hyptui.sim.owner_references import controller_reference
+from hyptui.sim.pod_operator import PodOperator
 from hyptui.sim.transitions import Transition, apply_due_transitions
 
 OPERATOR_COMPONENT = "hyperpod-inference-operator"
@@ -141,33 +141,17 @@ def _is_operator_pod(pod: dict) -> bool:
     return pod["metadata"]["namespace"] == INFERENCE_OPERATOR_NAMESPACE
 
 
-class InferenceOperator:
+class InferenceOperator(PodOperator):
     def __init__(self, store: ObjectStore, logs: LogStore) -> None:
-        self._store = store
-        self._logs = logs
-        self._events = EventRecorder(store)
-        self._scheduling_attempts: dict[str, datetime] = {}  # pod uid → last failed attempt
         self._last_poll: dict[str, datetime] = {}  # endpoint uid → last autoscaler evaluation
         self._below_since: dict[str, datetime] = {}  # endpoint uid → since when the autoscaler wants fewer pods
-        self.operator_log = OperatorPodLog(logs, INFERENCE_OPERATOR_CONTAINER, _is_operator_pod)
-        self._unsubscribe = store.subscribe(self._on_change)
-
-    def close(self) -> None:
-        self._unsubscribe()
-
-    def _on_change(self, change: str, kind: ResourceKind, obj: dict) -> None:
-        if change == "DELETED" and kind.key == PODS.key:
-            self._logs.drop(obj["metadata"]["namespace"], obj["metadata"]["name"])
-            self._scheduling_attempts.pop(obj["metadata"]["uid"], None)
+        super().__init__(store, logs, OperatorPodLog(logs, INFERENCE_OPERATOR_CONTAINER, _is_operator_pod))
 
     def tick(self, now: datetime) -> None:
         endpoints = [(kind, obj) for kind in ENDPOINT_KINDS for obj in self._store.list(kind)[0]]
         if not endpoints:
             return
-        nodes, _ = self._store.list(NODES)
-        pods, _ = self._store.list(PODS)
-        cluster = {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in pods}
-        self.operator_log.find_pod(pods)
+        nodes, cluster = self._nodes_and_pods()
         for kind, obj in endpoints:
             _EndpointReconciler(self, kind, obj, nodes, cluster, now).run()
 

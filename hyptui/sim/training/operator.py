@@ -30,12 +30,12 @@ from typing import Any
 
 from hyptui.hyperpod.age import rfc3339, rfc3339_micro
 from hyptui.hyperpod.conditions import condition_is_true, find_condition, set_job_condition, set_pod_condition
-from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NODES, PODS, ResourceKind
+from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.hyperpod.labels import JOB_LABEL, NODE_HEALTH_LABEL, OPERATOR_POD_LABEL, SCHEDULABLE
 from hyptui.hyperpod.resources import GPU
 from hyptui.sim.apiserver.errors import ApiError
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.events import EventRecorder, object_reference
+from hyptui.sim.events import object_reference
 from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.nodes.hyperpod_nodes import instance_id
 from hyptui.sim.nodes.kubelet import (
@@ -57,6 +57,7 @@ from hyptui.sim.nodes.kubelet import (
 from hyptui.sim.nodes.placement import place_pod, pod_requests
 from hyptui.sim.operator_log import OperatorPodLog
 from hyptui.sim.owner_references import controller_reference
+from hyptui.sim.pod_operator import PodOperator
 from hyptui.sim.training.log_monitoring import RuleVerdict, first_verdict, parse_rules
 from hyptui.sim.training.logs import MASTER_PORT, TrainingRun, steps_for_duration
 from hyptui.sim.transitions import Transition, apply_due_transitions
@@ -183,29 +184,15 @@ def _is_operator_pod(pod: dict) -> bool:
     return OPERATOR_POD_LABEL in (pod["metadata"].get("labels") or {})
 
 
-class TrainingOperator:
+class TrainingOperator(PodOperator):
     def __init__(self, store: ObjectStore, logs: LogStore, rng: random.Random) -> None:
-        self._store = store
-        self._logs = logs
         self._rng = rng
-        self._events = EventRecorder(store)
         self._pull_seconds: dict[str, int] = {}  # pod uid → how long the kubelet takes to pull its image
-        self._scheduling_attempts: dict[str, datetime] = {}  # pod uid → last failed attempt
         self._create_attempts: dict[str, datetime] = {}  # job uid → last pod create the API server refused
-        self.operator_log = OperatorPodLog(logs, OPERATOR_CONTAINER, _is_operator_pod)
-        self._unsubscribe = store.subscribe(self._on_change)
+        super().__init__(store, logs, OperatorPodLog(logs, OPERATOR_CONTAINER, _is_operator_pod))
 
-    def close(self) -> None:
-        """Stop listening to the store (an operator that only replayed history, as the seed does)."""
-        self._unsubscribe()
-
-    def _on_change(self, change: str, kind: ResourceKind, obj: dict) -> None:
-        # The kubelet forgets a deleted pod's containers, logs included (job deletion reaches here through the GC).
-        if change == "DELETED" and kind.key == PODS.key:
-            metadata = obj["metadata"]
-            self._logs.drop(metadata["namespace"], metadata["name"])
-            self._pull_seconds.pop(metadata["uid"], None)
-            self._scheduling_attempts.pop(metadata["uid"], None)
+    def _forget_pod(self, uid: str) -> None:
+        self._pull_seconds.pop(uid, None)
 
     # ---- the loop
 
@@ -213,10 +200,7 @@ class TrainingOperator:
         jobs, _ = self._store.list(HYPERPOD_PYTORCH_JOBS)
         if not jobs:
             return
-        nodes, _ = self._store.list(NODES)
-        pods, _ = self._store.list(PODS)
-        cluster = {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in pods}
-        self.operator_log.find_pod(pods)
+        nodes, cluster = self._nodes_and_pods()
         for job in jobs:
             if not job["metadata"].get("deletionTimestamp"):
                 _JobReconciler(self, job, nodes, cluster, now).run()

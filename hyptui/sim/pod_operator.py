@@ -1,0 +1,44 @@
+"""What the simulated operators that run pods (training, inference) share: the store, the pods' logs and events, the
+scheduler's back-off per pod, the operator's own pod log, and forgetting what they kept about a deleted pod."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hyptui.hyperpod.kinds import NODES, PODS, ResourceKind
+from hyptui.sim.apiserver.storage import ObjectStore
+from hyptui.sim.events import EventRecorder
+from hyptui.sim.nodes.container_logs import LogStore
+from hyptui.sim.operator_log import OperatorPodLog
+
+
+class PodOperator:
+    def __init__(self, store: ObjectStore, logs: LogStore, operator_log: OperatorPodLog) -> None:
+        self._store = store
+        self._logs = logs
+        self._events = EventRecorder(store)
+        self._scheduling_attempts: dict[str, datetime] = {}  # pod uid → last failed attempt
+        self.operator_log = operator_log
+        self._unsubscribe = store.subscribe(self._on_change)
+
+    def close(self) -> None:
+        """Stop listening to the store (an operator that only replayed history, as the seed does)."""
+        self._unsubscribe()
+
+    def _on_change(self, change: str, kind: ResourceKind, obj: dict) -> None:
+        # The kubelet forgets a deleted pod's containers, logs included (an owner's deletion comes here through the GC).
+        if change == "DELETED" and kind.key == PODS.key:
+            metadata = obj["metadata"]
+            self._logs.drop(metadata["namespace"], metadata["name"])
+            self._scheduling_attempts.pop(metadata["uid"], None)
+            self._forget_pod(metadata["uid"])
+
+    def _forget_pod(self, uid: str) -> None:
+        """Drop whatever else the operator keeps about a deleted pod (nothing, unless an operator says otherwise)."""
+
+    def _nodes_and_pods(self) -> tuple[list[dict], dict[tuple[str, str], dict]]:
+        """This tick's nodes and pods (by namespace and name), the operator's own pod found among them."""
+        nodes, _ = self._store.list(NODES)
+        pods, _ = self._store.list(PODS)
+        self.operator_log.find_pod(pods)
+        return nodes, {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in pods}
