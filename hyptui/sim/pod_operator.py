@@ -1,8 +1,10 @@
 """What the simulated operators that run pods (training, inference) share: the store, the pods' logs and events, the
-scheduler's back-off per pod, the operator's own pod log, and forgetting what they kept about a deleted pod."""
+scheduler's back-off per pod, the operator's own pod log, forgetting what they kept about a deleted pod, and the pass
+over each owner that keeps the owner and its pods fresh as it writes them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from hyptui.hyperpod.kinds import NODES, PODS, ResourceKind
@@ -42,3 +44,42 @@ class PodOperator:
         pods, _ = self._store.list(PODS)
         self.operator_log.find_pod(pods)
         return nodes, {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in pods}
+
+
+class OwnerReconciler:
+    """One owner's pass in a tick (a job, an endpoint): the owner and the tick's pods kept fresh as they are written."""
+
+    def __init__(
+        self,
+        operator: PodOperator,
+        kind: ResourceKind,
+        obj: dict,
+        nodes: list[dict],
+        cluster: dict[tuple[str, str], dict],
+        now: datetime,
+    ) -> None:
+        self.op = operator
+        self.store = operator._store
+        self.kind = kind
+        self.obj = obj
+        self.nodes = nodes
+        self.cluster = cluster
+        self.now = now
+        self.namespace = obj["metadata"]["namespace"]
+        self.name = obj["metadata"]["name"]
+        self.tried_scheduling: set[str] = set()  # pod uids
+
+    def _update(self, change: Callable[[dict], None]) -> None:
+        updated = self.store.mutate(self.kind, self.namespace, self.name, change)
+        if updated is not None:
+            self.obj = updated
+
+    def _update_status(self, change: Callable[[dict], None]) -> None:
+        self._update(lambda obj: change(obj.setdefault("status", {})))
+
+    def _update_pod(self, pod: dict, change: Callable[[dict], None]) -> dict:
+        updated = self.store.mutate(PODS, self.namespace, pod["metadata"]["name"], change)
+        if updated is None:
+            return pod
+        self.cluster[(self.namespace, pod["metadata"]["name"])] = updated
+        return updated

@@ -64,7 +64,7 @@ from hyptui.sim.nodes.placement import node_allocatable, place_pod
 from hyptui.sim.nodes.system_pods import INFERENCE_OPERATOR_CONTAINER
 from hyptui.sim.operator_log import OperatorPodLog
 from hyptui.sim.owner_references import controller_reference
-from hyptui.sim.pod_operator import PodOperator
+from hyptui.sim.pod_operator import OwnerReconciler, PodOperator
 from hyptui.sim.transitions import Transition, apply_due_transitions
 
 OPERATOR_COMPONENT = "hyperpod-inference-operator"
@@ -156,8 +156,10 @@ class InferenceOperator(PodOperator):
             _EndpointReconciler(self, kind, obj, nodes, cluster, now).run()
 
 
-class _EndpointReconciler:
+class _EndpointReconciler(OwnerReconciler):
     """One endpoint's pass: its status, pods and registration brought from their stored state to `now`."""
+
+    op: InferenceOperator
 
     def __init__(
         self,
@@ -168,20 +170,11 @@ class _EndpointReconciler:
         cluster: dict[tuple[str, str], dict],
         now: datetime,
     ) -> None:
-        self.op = operator
-        self.store = operator._store
-        self.kind = kind
-        self.obj = obj
-        self.nodes = nodes
-        self.cluster = cluster
-        self.now = now
-        self.namespace = obj["metadata"]["namespace"]
-        self.name = obj["metadata"]["name"]
+        super().__init__(operator, kind, obj, nodes, cluster, now)
         labels = (nodes[0]["metadata"].get("labels") or {}) if nodes else {}
         self.region = labels.get(REGION_LABEL, DEFAULT_REGION)
         self.cluster_name = labels.get(CLUSTER_NAME_LABEL, "hyperpod-cluster")
         self.spec: EndpointSpec = endpoint_spec(kind, obj, self.region)
-        self.tried_scheduling: set[str] = set()
 
     # ---- reading
 
@@ -231,21 +224,6 @@ class _EndpointReconciler:
         return found[0][0] if found[0] else None
 
     # ---- writing
-
-    def _update(self, change: Callable[[dict], None]) -> None:
-        updated = self.store.mutate(self.kind, self.namespace, self.name, change)
-        if updated is not None:
-            self.obj = updated
-
-    def _update_status(self, change: Callable[[dict], None]) -> None:
-        self._update(lambda obj: change(obj.setdefault("status", {})))
-
-    def _update_pod(self, pod: dict, change: Callable[[dict], None]) -> dict:
-        updated = self.store.mutate(PODS, self.namespace, pod["metadata"]["name"], change)
-        if updated is None:
-            return pod
-        self.cluster[(self.namespace, pod["metadata"]["name"])] = updated
-        return updated
 
     def _event(self, event_type: str, reason: str, message: str, at: datetime) -> None:
         self.op._events.record(self.obj, self.kind, event_type, reason, message, at, OPERATOR_COMPONENT)

@@ -57,7 +57,7 @@ from hyptui.sim.nodes.kubelet import (
 from hyptui.sim.nodes.placement import place_pod, pod_requests
 from hyptui.sim.operator_log import OperatorPodLog
 from hyptui.sim.owner_references import controller_reference
-from hyptui.sim.pod_operator import PodOperator
+from hyptui.sim.pod_operator import OwnerReconciler, PodOperator
 from hyptui.sim.training.log_monitoring import RuleVerdict, first_verdict, parse_rules
 from hyptui.sim.training.logs import MASTER_PORT, TrainingRun, steps_for_duration
 from hyptui.sim.transitions import Transition, apply_due_transitions
@@ -206,8 +206,10 @@ class TrainingOperator(PodOperator):
                 _JobReconciler(self, job, nodes, cluster, now).run()
 
 
-class _JobReconciler:
+class _JobReconciler(OwnerReconciler):
     """One job's pass: brings the job and its pods from their stored state to `now`, transition by transition."""
+
+    op: TrainingOperator
 
     def __init__(
         self,
@@ -217,36 +219,17 @@ class _JobReconciler:
         cluster: dict[tuple[str, str], dict],
         now: datetime,
     ) -> None:
-        self.op = operator
-        self.store = operator._store
+        super().__init__(operator, HYPERPOD_PYTORCH_JOBS, job, nodes, cluster, now)
         self.logs = operator._logs
         self.events = operator._events
-        self.job = job
-        self.nodes = nodes
-        self.cluster = cluster
-        self.now = now
-        self.namespace = job["metadata"]["namespace"]
-        self.name = job["metadata"]["name"]
         self.replicas = _replicas(job)
         self.annotations = job["metadata"].get("annotations") or {}
-        self.tried_scheduling: set[str] = set()  # pod uids
+
+    @property
+    def job(self) -> dict:
+        return self.obj
 
     # ---- helpers
-
-    def _update_job(self, change: Callable[[dict], None]) -> None:
-        updated = self.store.mutate(HYPERPOD_PYTORCH_JOBS, self.namespace, self.name, change)
-        if updated is not None:
-            self.job = updated
-
-    def _update_status(self, change: Callable[[dict], None]) -> None:
-        self._update_job(lambda job: change(job.setdefault("status", {})))
-
-    def _update_pod(self, pod: dict, change: Callable[[dict], None]) -> dict:
-        updated = self.store.mutate(PODS, self.namespace, pod["metadata"]["name"], change)
-        if updated is not None:
-            self.cluster[(self.namespace, pod["metadata"]["name"])] = updated
-            return updated
-        return pod
 
     def _log(self, at: datetime, message: str, **fields: Any) -> None:
         self.op.operator_log.write(at, message, HYPERPOD_PYTORCH_JOBS, self.job, **fields)
@@ -342,7 +325,7 @@ class _JobReconciler:
             self._record_checkpoint(runs[0][1].last_checkpoint(at))
 
     def _record_checkpoint(self, step: int) -> None:
-        self._update_job(
+        self._update(
             lambda job: job["metadata"].setdefault("annotations", {}).__setitem__(CHECKPOINT_ANNOTATION, str(step))
         )
 
@@ -616,7 +599,7 @@ class _JobReconciler:
             ]
             moved = f" ({', '.join(nodes)})" if nodes else ""
         message = f"{_KIND} {self.name} fault remediated in {seconds:.1f} seconds{moved}."
-        self._update_job(lambda job: job["metadata"]["annotations"].pop(FAULT_DETECTED_ANNOTATION, None))
+        self._update(lambda job: job["metadata"]["annotations"].pop(FAULT_DETECTED_ANNOTATION, None))
         self._job_event("Normal", f"{_KIND}Remediated", message, at)
         self._log(at, "Job fault remediated", remediationSeconds=round(seconds, 1))
 
@@ -635,7 +618,7 @@ class _JobReconciler:
         if value is None or _parse_time_or_none(value) is not None:
             return
         stamp = rfc3339_micro(self.now)
-        self._update_job(lambda job: job["metadata"]["annotations"].__setitem__(QUIET_LOG_ANNOTATION, stamp))
+        self._update(lambda job: job["metadata"]["annotations"].__setitem__(QUIET_LOG_ANNOTATION, stamp))
         self._log(self.now, "Training processes stopped logging")
 
     def _notice_faults(self) -> None:
@@ -780,7 +763,7 @@ class _JobReconciler:
             annotations.pop(QUIET_LOG_ANNOTATION, None)  # restarted processes no longer hang
 
         self._update_status(restarting)
-        self._update_job(annotate)
+        self._update(annotate)
         self._job_event("Warning", f"{_KIND}Restarting", message, at)
         what = "recreating pods off faulty nodes" if fault.relocate else "restarting job pods in place"
         self._log(
