@@ -105,7 +105,7 @@ def manifest(document: ConfigDocument, default_namespace: str) -> Manifest:
 
 async def submit(ready: Manifest, create_object: CreateObject, *, now: datetime) -> Submission:
     """Write run/<timestamp>/ and create the object through `create_object` (the app's gateway, or `create`'s own)."""
-    run = write_run(ready.document, ready.rendered, now)
+    run = await asyncio.to_thread(write_run, ready.document, ready.rendered, now)  # disk, off the app's loop
     namespace = ready.body["metadata"]["namespace"]
     try:
         created = await create_object(ready.kind, namespace, ready.body)

@@ -41,6 +41,7 @@ from hyptui.hyp_configs.submit import (
     submit,
 )
 from hyptui.hyp_configs.validation import FieldMessage, messages_by_field, validate_values
+from hyptui.screens.clusters.stack_progress import StackProgressScreen
 from hyptui.screens.shell.base import LiveScreen
 from hyptui.screens.shell.confirm import ConfirmModal
 from hyptui.screens.shell.connection_bar import ConnectionBar
@@ -526,8 +527,6 @@ class ConfigFormScreen(LiveScreen):
 
     def _stack_created(self, stack: StackSubmission) -> None:
         """A cluster stack goes on for minutes: follow it."""
-        from hyptui.screens.clusters.stack_progress import StackProgressScreen
-
         self._creating = False
         self.notify(f"Created stack {stack.stack_name} (run files in {stack.run.directory})")
         if self.is_current:
