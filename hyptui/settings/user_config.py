@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from hyptui.settings.atomic_file import write_atomic
-from hyptui.views.command_line import SECTIONS
+from hyptui.views.sections import SECTIONS
 from hyptui.views.verbs import VERBS
 
 
@@ -63,7 +63,7 @@ class UserConfig(BaseModel):
     @field_validator("aliases")
     @classmethod
     def _aliases_do_not_shadow(cls, aliases: dict[str, str]) -> dict[str, str]:
-        reserved = {word for words in SECTIONS.values() for word in words}
+        reserved = {word for section in SECTIONS.values() for word in section.words}
         clash = sorted(set(aliases) & reserved)
         if clash:
             raise ValueError(f"alias {clash[0]!r} would hide the built-in command of that name")

@@ -7,10 +7,8 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from hyptui.views import sections
+from hyptui.views.sections import SECTIONS
 
-# section id -> the words that open it (the first is the canonical one), as the section table has them
-SECTIONS: dict[str, tuple[str, ...]] = {section.id: section.words for section in sections.SECTIONS.values()}
 NAMESPACE_WORDS = ("ns", "namespace")
 CONTEXT_WORDS = ("ctx", "context")
 ALL_NAMESPACES = ("all", "-A", "*")
@@ -47,10 +45,10 @@ Command = OpenSection | UseNamespace | UseContext | Quit
 
 def _section_of(word: str) -> str | None:
     """The section a word names, exactly or as the start of exactly one section's name (`nod` -> nodes)."""
-    exact = next((section for section, words in SECTIONS.items() if word in words), None)
+    exact = next((section.id for section in SECTIONS.values() if word in section.words), None)
     if exact is not None:
         return exact
-    starts = {section for section, words in SECTIONS.items() if any(w.startswith(word) for w in words)}
+    starts = {section.id for section in SECTIONS.values() if any(w.startswith(word) for w in section.words)}
     return starts.pop() if len(starts) == 1 else None
 
 
@@ -77,14 +75,14 @@ def parse_command(text: str, aliases: Mapping[str, str] | None = None) -> Comman
         return UseContext(rest[0])
     section = _section_of(head)
     if section is None:
-        known = ", ".join(words[0] for words in SECTIONS.values())
+        known = ", ".join(section.words[0] for section in SECTIONS.values())
         raise CommandError(f"unknown command {head!r}: try {known}, ns NAME, ctx NAME or quit")
     return OpenSection(section, " ".join(rest))
 
 
 def completions(aliases: Mapping[str, str] | None = None, contexts: Sequence[str] = ()) -> list[str]:
     """Every word the command line knows, for the input's suggestions."""
-    words = [words[0] for words in SECTIONS.values()]
+    words = [section.words[0] for section in SECTIONS.values()]
     words += [f"{word} " for word in NAMESPACE_WORDS[:1]]
     words += [f"ctx {context}" for context in contexts]
     words += list(aliases or {})

@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from hyptui.hyp_configs.registry import get_template
 from hyptui.hyperpod.kinds import BY_KEY
-from hyptui.views.command_line import SECTIONS
+from hyptui.views.sections import SECTIONS
 from hyptui.views.verbs import VERBS
 
 DEFAULT_TIMEOUT = 60.0  # simulated seconds

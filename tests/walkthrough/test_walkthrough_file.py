@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hyptui.views.command_line import SECTIONS
+from hyptui.views.sections import SECTIONS
 from hyptui.walkthrough.load import WalkthroughError, load_walkthrough, parse_walkthrough, shipped_names
 from hyptui.walkthrough.model import FaultNodeAction, JobExpect, OpenFormAction
 
