@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from hyptui.settings.atomic_file import write_atomic
+from hyptui.settings.user_dirs import state_dir
 
 ALL_NAMESPACES = "*"  # the file's word for "every namespace"
 
@@ -32,9 +33,7 @@ class ContextMemory:
 
 
 def memory_path(environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_STATE_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "state")
-    return Path(base) / "hyptui" / "contexts.yaml"
+    return state_dir(os.environ if environ is None else environ) / "contexts.yaml"
 
 
 def _entry(raw: Any) -> ContextMemory | None:
