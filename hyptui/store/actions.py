@@ -41,6 +41,13 @@ class WatchStatusChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ConnectionFailed:
+    """No cluster to look at: the kubeconfig is unusable; the message names the file, entry and field."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     message: str | None  # None clears it
 
@@ -80,4 +87,13 @@ class AwsFailed:
 
 
 AwsAction = AwsClustersLoaded | AwsStackLoaded | AwsEksLoaded | AwsFailed
-Action = Connected | ListLoaded | WatchEvent | WatchStatusChanged | Notice | InvocationRecorded | AwsAction
+Action = (
+    Connected
+    | ConnectionFailed
+    | ListLoaded
+    | WatchEvent
+    | WatchStatusChanged
+    | Notice
+    | InvocationRecorded
+    | AwsAction
+)

@@ -14,6 +14,7 @@ from hyptui.store.actions import (
     AwsFailed,
     AwsStackLoaded,
     Connected,
+    ConnectionFailed,
     InvocationRecorded,
     ListLoaded,
     Notice,
@@ -53,6 +54,10 @@ def _identity(raw: Mapping[str, Any]) -> tuple[ObjectKey, str]:
     return (meta.get("namespace") or "", meta.get("name") or ""), meta.get("resourceVersion") or ""
 
 
+def _uid(raw: Mapping[str, Any]) -> str:
+    return (raw.get("metadata") or {}).get("uid") or ""
+
+
 class _Draft:
     """One collection being changed within a batch: copied on its first write, frozen once at the end."""
 
@@ -83,8 +88,9 @@ class _Draft:
         for raw in items:
             key, version = _identity(raw)
             old = current.get(key)
-            # The same resourceVersion is the same content: keep the old object so per-object caches stay warm.
-            if old is not None and version and old.resource_version == version:
+            # The same object at the same resourceVersion is the same content: keep the old one so per-object caches
+            # stay warm. The uid must match too: a restored or replaced cluster reuses names and small versions.
+            if old is not None and version and old.resource_version == version and old.uid == _uid(raw):
                 fresh[key] = old
                 reused += 1
             else:
@@ -129,6 +135,7 @@ class _Batch:
     def __init__(self, state: AppState) -> None:
         self._state = state
         self._connection = state.connection
+        self._connection_problem = state.connection_problem
         self._collections = state.collections
         self._watches = state.watches
         self._notice = state.notice
@@ -142,7 +149,7 @@ class _Batch:
             draft = self._drafts[kind] = _Draft(self._collections.get(kind, EMPTY_COLLECTION))
         return draft
 
-    def _connect(self, connection: Connection) -> None:
+    def _connect(self, connection: Connection | None) -> None:
         if connection == self._connection:
             return
         self._connection = connection
@@ -163,7 +170,11 @@ class _Batch:
             case Notice(message=message):
                 self._notice = message
             case Connected(connection=connection):
+                self._connection_problem = None
                 self._connect(connection)
+            case ConnectionFailed(message=message):
+                self._connection_problem = message
+                self._connect(None)
             case InvocationRecorded(endpoint=endpoint, invocation=invocation):
                 kept = (*self._invocations.get(endpoint, ()), invocation)[-INVOCATION_HISTORY:]
                 self._invocations = MappingProxyType({**self._invocations, endpoint: kept})
@@ -201,6 +212,7 @@ class _Batch:
         state = self._state
         if (
             self._connection == state.connection
+            and self._connection_problem == state.connection_problem
             and collections is state.collections
             and self._watches is state.watches
             and self._notice == state.notice
@@ -211,6 +223,7 @@ class _Batch:
         return replace(
             state,
             connection=self._connection,
+            connection_problem=self._connection_problem,
             collections=collections,
             watches=self._watches,
             notice=self._notice,

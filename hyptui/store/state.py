@@ -130,6 +130,7 @@ class StackProgress:
 @dataclass(frozen=True, slots=True)
 class AppState:
     connection: Connection | None = None
+    connection_problem: str | None = None  # why there is no connection (an unusable kubeconfig), while there is none
     collections: Mapping[str, Collection] = field(default_factory=_nothing)  # by ResourceKind.key
     watches: Mapping[str, WatchStatus] = field(default_factory=_nothing)  # by ResourceKind.key
     notice: str | None = None  # the last user-visible error or info message

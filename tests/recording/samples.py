@@ -13,6 +13,7 @@ from hyptui.store.actions import (
     AwsFailed,
     AwsStackLoaded,
     Connected,
+    ConnectionFailed,
     InvocationRecorded,
     ListLoaded,
     Notice,
@@ -54,6 +55,7 @@ EVENT = StackEvent("e1", "main", "Vpc", "vpc-1", "AWS::EC2::VPC", "CREATE_COMPLE
 
 SAMPLES: tuple[Action, ...] = (
     Connected(Connection("ctx", "cluster", "user", None, "https://127.0.0.1:6443", readonly=True)),
+    ConnectionFailed("kubeconfig /home/u/.kube/config: context 'gone' does not exist; contexts: a, b"),
     ListLoaded("jobs", (JOB, {"metadata": {"name": "other"}}), "12"),
     WatchEvent("jobs", "MODIFIED", JOB),
     WatchStatusChanged("jobs", WatchStatus(WatchPhase.RECONNECTING, "connection refused", T0)),

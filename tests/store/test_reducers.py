@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from hyptui.store import reducers
-from hyptui.store.actions import Connected, ListLoaded, Notice, WatchEvent, WatchStatusChanged
+from hyptui.store.actions import Connected, ConnectionFailed, ListLoaded, Notice, WatchEvent, WatchStatusChanged
 from hyptui.store.reducers import reduce, reduce_many
 from hyptui.store.state import (
     EMPTY_STATE,
@@ -96,6 +96,46 @@ def test_relist_dropping_an_object_is_a_change() -> None:
     state = listed(pod("a", "1"), pod("b", "2"), rv="10")
     after = reduce(state, ListLoaded("pods", (pod("a", "1"),), "10"))
     assert set(after.collection("pods").objects) == {("team-a", "a")}
+
+
+def test_relist_from_a_replaced_cluster_wins_over_higher_stored_versions() -> None:
+    """A restored control plane restarts its resourceVersions: what it lists replaces what we held, however new."""
+    state = listed(pod("a", "900", phase="Running"), pod("b", "901"), rv="950")
+    replaced = {**pod("a", "3", phase="Pending"), "metadata": {**pod("a", "3")["metadata"], "uid": "new-a"}}
+    after = reduce(state, ListLoaded("pods", (replaced,), "5"))
+    assert set(after.collection("pods").objects) == {("team-a", "a")}
+    assert phase_of(after, "a") == "Pending"
+    assert after.collection("pods").resource_version == "5"
+    assert (
+        phase_of(
+            reduce(
+                after,
+                event(
+                    "MODIFIED",
+                    {**replaced, "status": {"phase": "Running"}}
+                    | {"metadata": {**replaced["metadata"], "resourceVersion": "6"}},
+                ),
+            ),
+            "a",
+        )
+        == "Running"
+    )
+
+
+def test_relist_does_not_keep_a_different_object_that_has_the_same_name_and_version() -> None:
+    state = listed(pod("a", "7", phase="Running"), rv="10")
+    other = {**pod("a", "7", phase="Failed"), "metadata": {**pod("a", "7")["metadata"], "uid": "another-a"}}
+    after = reduce(state, ListLoaded("pods", (other,), "10"))
+    assert phase_of(after, "a") == "Failed"
+
+
+def test_connection_failed_says_why_and_drops_the_previous_cluster() -> None:
+    state = reduce(reduce(EMPTY_STATE, Connected(CLUSTER_A)), ListLoaded("pods", (pod("a", "1"),), "10"))
+    failed = reduce(state, ConnectionFailed("kubeconfig /k: context 'x' does not exist; contexts: a"))
+    assert failed.connection is None
+    assert failed.connection_problem == "kubeconfig /k: context 'x' does not exist; contexts: a"
+    assert failed.collection("pods").objects == {}
+    assert reduce(failed, Connected(CLUSTER_B)).connection_problem is None
 
 
 def test_added_inserts_and_advances_the_collection_version() -> None:
