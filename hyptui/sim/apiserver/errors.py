@@ -111,6 +111,20 @@ def too_old_resource_version(requested: int, oldest: int) -> ApiError:
     return expired(f"too old resource version: {requested} ({oldest})")
 
 
+def too_large_resource_version(requested: int, current: int) -> ApiError:
+    """A watch from a resourceVersion this server has not reached (a client that saw a replaced or restored control
+    plane): kube-apiserver's 504 with a retry hint and the cause clients look for before relisting."""
+    return ApiError(
+        504,
+        "Timeout",
+        f"Timeout: Too large resource version: {requested}, current: {current}",
+        {
+            "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+            "retryAfterSeconds": 1,
+        },
+    )
+
+
 def internal_error() -> ApiError:
     return ApiError(500, "InternalError", "an error on the server has prevented the request from succeeding")
 

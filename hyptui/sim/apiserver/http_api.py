@@ -13,7 +13,7 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http import HTTPStatus
@@ -61,6 +61,8 @@ STREAM_WAKE_SECONDS = 0.5
 BOOKMARK_INTERVAL_SECONDS = 60.0
 DEFAULT_WATCH_TIMEOUT_SECONDS = 1800.0  # the real server picks 30-60 minutes when the client names none
 HEALTH_PATHS = ("/healthz", "/readyz", "/livez")
+# How long a watch from a resourceVersion the store has not reached waits before the 504 (the watch cache: 3 s)
+FRESHNESS_WAIT_SECONDS = 3.0
 TRUE_VALUES = ("1", "true", "True")
 Number = TypeVar("Number", int, float)
 
@@ -319,7 +321,10 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             if self._response_started:
                 self.close_connection = True
             else:
-                self._send_json(error.code, error.status_body())
+                retry_after = (error.details or {}).get("retryAfterSeconds")
+                # kube-apiserver copies the Status's retry hint into the header, for clients that honour it
+                headers = {"Retry-After": str(retry_after)} if retry_after else {}
+                self._send_json(error.code, error.status_body(), headers=headers)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception:
@@ -623,6 +628,7 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         if route.kind.key == CUSTOM_RESOURCE_DEFINITIONS.key:
             raise method_not_allowed()  # the definitions never change while the cluster runs
         view = _view_of(route.kind)
+        self._wait_until_fresh(query.get("resourceVersion"))
         try:
             watcher = self.server.store.watch(
                 view.stored,
@@ -648,6 +654,15 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             finally:
                 watcher.close()
                 self.server.watch_closed(watcher)
+
+    def _wait_until_fresh(self, resource_version: str | None) -> None:
+        """A client a little ahead of this server (another apiserver's write not seen yet) is served once the store
+        catches up; one far ahead (a restarted cluster) gets the 504 after the wait."""
+        wanted = int(resource_version) if resource_version and resource_version.isdigit() else 0
+        deadline = time.monotonic() + FRESHNESS_WAIT_SECONDS
+        store = self.server.store
+        while store.resource_version < wanted and time.monotonic() < deadline and not self.server.stopping.is_set():
+            time.sleep(0.05)
 
     def _pump_watch(self, watcher: Watcher, stream: _WatchStream, timeout: float, bookmarks: bool) -> None:
         deadline = time.monotonic() + timeout
@@ -739,14 +754,18 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
 
     # ---- responses
 
-    def _send_json(self, code: int, document: Any, content_type: str = "application/json") -> None:
-        self._send_bytes(code, json.dumps(document, separators=(",", ":")).encode(), content_type)
+    def _send_json(
+        self, code: int, document: Any, content_type: str = "application/json", headers: Mapping[str, str] = {}
+    ) -> None:
+        self._send_bytes(code, json.dumps(document, separators=(",", ":")).encode(), content_type, headers)
 
     def _send_text(self, code: int, text: str) -> None:
         self._send_bytes(code, text.encode(), "text/plain; charset=utf-8")
 
-    def _send_bytes(self, code: int, payload: bytes, content_type: str) -> None:
+    def _send_bytes(self, code: int, payload: bytes, content_type: str, headers: Mapping[str, str] = {}) -> None:
         self.send_response(code)
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Cache-Control", "no-cache, private")

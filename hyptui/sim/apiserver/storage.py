@@ -33,6 +33,7 @@ from hyptui.sim.apiserver.errors import (
     invalid_field,
     not_found,
     required_field,
+    too_large_resource_version,
     too_old_resource_version,
     unsupported_media_type,
 )
@@ -242,7 +243,7 @@ class ObjectStore:
         field_selector: str = "",
     ) -> Watcher:
         """RV unset or "0": ADDED for every matching object, then live changes. RV=N: the recorded changes after N,
-        then live ones; 410 Expired when N is older than the history keeps."""
+        then live ones; 410 Expired when N is older than the history keeps, 504 when N is newer than this store."""
         labels = parse_label_selector(label_selector)
         fields = FieldSelector.parse(field_selector, kind)
         since = _parse_resource_version(resource_version)
@@ -253,6 +254,8 @@ class ObjectStore:
                     if watcher.matches(obj):
                         watcher._enqueue_initial(obj)
             else:
+                if since > self._resource_version:
+                    raise too_large_resource_version(since, self._resource_version)
                 if since < self._history_floor:
                     oldest = self._history[0].resource_version if self._history else self._resource_version
                     raise too_old_resource_version(since, oldest)

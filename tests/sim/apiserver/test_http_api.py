@@ -359,6 +359,37 @@ def test_watch_from_a_too_old_resource_version_raises_410(core: client.CoreV1Api
     assert expired.value.status == 410
 
 
+def test_watch_from_a_resource_version_the_server_has_not_reached_is_a_504_with_a_retry_hint(
+    cluster: RunningApiServer,
+) -> None:
+    """What a client that watched a replaced or restored control plane hears, after the watch cache's wait."""
+    current = cluster.store.resource_version
+    code, headers, body = raw(cluster.url, "GET", f"/api/v1/pods?watch=1&resourceVersion={current + 1000}")
+    status = json.loads(body)
+    assert (code, headers["retry-after"], status["reason"]) == (504, "1", "Timeout")
+    assert status["message"] == f"Timeout: Too large resource version: {current + 1000}, current: {current}"
+    assert status["details"] == {
+        "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+        "retryAfterSeconds": 1,
+    }
+
+
+def test_a_watch_slightly_ahead_of_the_server_is_served_once_it_catches_up(cluster: RunningApiServer) -> None:
+    ahead = cluster.store.resource_version + 1
+
+    def write_two() -> None:
+        cluster.store.create(PODS, pod_body("late-1"), "team")  # brings the server to `ahead`
+        cluster.store.create(PODS, pod_body("late-2"), "team")
+
+    writer = threading.Timer(0.3, write_two)
+    writer.start()
+    path = f"/api/v1/namespaces/team/pods?watch=1&resourceVersion={ahead}&timeoutSeconds=0.6"
+    code, _, body = raw(cluster.url, "GET", path)
+    writer.join()
+    assert code == 200
+    assert [json.loads(line)["object"]["metadata"]["name"] for line in body.decode().splitlines()] == ["late-2"]
+
+
 def test_raw_watch_stream_with_bookmarks_and_selector(cluster: RunningApiServer) -> None:
     cluster.store.create(PODS, pod_body("p1", {"queue": "a"}), "team")
     cluster.store.create(PODS, pod_body("p2", {"queue": "b"}), "team")
