@@ -115,7 +115,7 @@ def exec_user(
     lifetime: int | None = None,
 ) -> dict[str, Any]:
     """A kubeconfig `users[].user` that gets its token from `command [args_prefix...] eks-token ...`: `command` is
-    the `hyptui` script (see hyptui_command) or an interpreter with `args_prefix` `-m hyptui.screens.shell.main`."""
+    the `hyptui` script (see hyptui_command), or an interpreter whose `args_prefix` runs the entry point with `-m`."""
     args = [*(args_prefix or []), "eks-token", "--cluster-name", cluster_name]
     for flag, value in (("--region", region), ("--profile", profile), ("--lifetime", lifetime)):
         if value is not None:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from hyptui import __version__
 from hyptui.aws.target import AwsTarget
-from hyptui.commands import arguments, configs, demo, fault, replay, serve, sim
+from hyptui.commands import arguments, configs, demo, eks_token, fault, replay, serve, sim
 from hyptui.commands.interface import AppLaunch, Interface
 from hyptui.commands.launch import run_app
 from hyptui.kube.target import KubeTarget
 
 # Each module's `register(commands)` adds its subparser with `set_defaults(run=...)`.
-COMMAND_MODULES = (demo, sim, fault, configs, serve, replay)
+COMMAND_MODULES = (demo, sim, fault, configs, serve, replay, eks_token)
 
 
 def build_parser() -> argparse.ArgumentParser:
