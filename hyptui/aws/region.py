@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-import yaml
+from hyptui.kube.kubeconfig import KubeConfigError, kubeconfig_paths, load_kubeconfig
 
 _EKS_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:eks:(?P<region>[a-z0-9-]+):\d{12}:cluster/.+$")
 
@@ -20,17 +19,9 @@ def region_of_eks_arn(arn: str) -> str | None:
 
 def region_of_kube_context(kubeconfig: Path | None = None, context: str | None = None) -> str | None:
     """The region of the (current, or named) context's cluster when it is an EKS cluster ARN, as
-    `aws eks update-kubeconfig` names it; None when the kubeconfig is missing, unreadable or names no EKS cluster."""
-    path = kubeconfig or Path(os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or Path.home() / ".kube/config")
+    `aws eks update-kubeconfig` names it; None when the kubeconfig is missing, unusable or names no EKS cluster."""
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        chosen = load_kubeconfig(kubeconfig_paths(kubeconfig)).context(context)
+    except KubeConfigError:  # the kube gateway reports an unusable kubeconfig; a region is only a default here
         return None
-    if not isinstance(config, dict):
-        return None
-    name = context or config.get("current-context")
-    for entry in config.get("contexts") or []:
-        if isinstance(entry, dict) and entry.get("name") == name:
-            cluster = (entry.get("context") or {}).get("cluster") or ""
-            return region_of_eks_arn(cluster) or region_of_eks_arn(name or "")
-    return None
+    return region_of_eks_arn(chosen.cluster) or region_of_eks_arn(chosen.name)

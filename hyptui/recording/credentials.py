@@ -11,9 +11,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hyptui.aws.target import DEMO_KEY, AwsTarget
+from hyptui.kube.kubeconfig import KubeConfigError, current_context_name, kubeconfig_paths, read_document
 from hyptui.kube.target import KubeTarget
 from hyptui.sim.kubeconfig import SIM_TOKEN
 
@@ -26,30 +25,25 @@ _AUTH_PROVIDER_SECRETS = ("id-token", "refresh-token", "access-token", "client-s
 _AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 
-def kubeconfig_paths(target: KubeTarget) -> list[Path]:
-    """The files kubectl would merge: --kubeconfig, else $KUBECONFIG's list, else ~/.kube/config."""
-    if target.kubeconfig is not None:
-        return [target.kubeconfig]
-    if os.environ.get("KUBECONFIG"):
-        return [Path(part) for part in os.environ["KUBECONFIG"].split(os.pathsep) if part]
-    return [Path.home() / ".kube" / "config"]
-
-
 def _documents(target: KubeTarget) -> Iterator[Mapping[str, Any]]:
-    for path in kubeconfig_paths(target):
+    """Each file kubectl would merge, parsed; a broken one is skipped, since the gateway reports it."""
+    for path in kubeconfig_paths(target.kubeconfig):
         try:
-            document = yaml.safe_load(path.read_text())
-        except (OSError, yaml.YAMLError):  # the gateway reports an unusable kubeconfig; nothing to collect here
+            document = read_document(path)
+        except KubeConfigError:
             continue
-        if isinstance(document, Mapping):
+        if document is not None:
             yield document
 
 
 def kube_context(target: KubeTarget) -> str:
-    """The context the app will use: --context, else the first current-context set, as kubectl merges them."""
+    """The context the app will use: --context, else the merged current-context; "" when the files are unusable."""
     if target.context:
         return target.context
-    return next((str(doc["current-context"]) for doc in _documents(target) if doc.get("current-context")), "")
+    try:
+        return current_context_name(kubeconfig_paths(target.kubeconfig))
+    except KubeConfigError:
+        return ""
 
 
 def kube_credentials(target: KubeTarget) -> set[str]:
