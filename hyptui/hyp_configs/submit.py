@@ -24,7 +24,8 @@ from hyptui.hyperpod.kinds import (
     WORKSPACES,
     ResourceKind,
 )
-from hyptui.kube.api import ApiRequestError, KubeApi, KubeConfigError
+from hyptui.kube.api import ApiRequestError, KubeApi
+from hyptui.kube.kubeconfig import KubeConfigError, kubeconfig_paths, load_kubeconfig
 from hyptui.kube.target import KubeTarget
 
 if TYPE_CHECKING:
@@ -59,15 +60,12 @@ class Submission:
 
 
 def context_namespace(kubeconfig: Path | None, context: str | None) -> str | None:
-    """The namespace of the kubeconfig context (None when it has none or the kubeconfig cannot be read)."""
-    from kubernetes import config
-
+    """The namespace of the kubeconfig context (None when it has none or the kubeconfig cannot be read: connecting
+    says why)."""
     try:
-        contexts, active = config.list_kube_config_contexts(str(kubeconfig) if kubeconfig else None)
-    except (config.ConfigException, OSError, ValueError, TypeError):
+        return load_kubeconfig(kubeconfig_paths(kubeconfig)).context(context).namespace
+    except KubeConfigError:
         return None
-    chosen = next((c for c in contexts if c["name"] == context), active) if context else active
-    return ((chosen or {}).get("context") or {}).get("namespace")
 
 
 def prepare(document: ConfigDocument, default_namespace: str) -> tuple[str, dict[str, Any]]:

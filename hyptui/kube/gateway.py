@@ -20,10 +20,12 @@ from hyptui.hyperpod.kinds import (
     WORKSPACES,
     ResourceKind,
 )
-from hyptui.kube.api import KubeApi, KubeConfigError
+from hyptui.kube.api import KubeApi
+from hyptui.kube.kubeconfig import KubeConfigError, kubeconfig_paths
+from hyptui.kube.kubeconfig_watch import kubeconfig_changed
 from hyptui.kube.target import KubeTarget
 from hyptui.kube.watch_loop import WatchLoop
-from hyptui.store.actions import Action, Connected, Notice
+from hyptui.store.actions import Action, Connected, ConnectionFailed
 from hyptui.store.state import Connection
 
 WATCHED_KINDS: tuple[ResourceKind, ...] = (
@@ -65,15 +67,16 @@ class KubeGateway:
         self._api: KubeApi | None = None
 
     async def run(self) -> None:
-        """Connect and watch until cancelled; cancellation closes every stream and the HTTP session."""
-        try:
-            self._api = await KubeApi.connect(self._target)
-        except KubeConfigError as error:
-            self._dispatch(Notice(f"Cannot use kubeconfig: {error}"))
-            return
-        except Exception as error:  # e.g. an exec credential plugin that failed; the user needs its words
-            self._dispatch(Notice(f"Cannot connect: {type(error).__name__}: {error}"))
-            return
+        """Connect and watch until cancelled; cancellation closes every stream and the HTTP session. An unusable
+        kubeconfig is reported, and tried again whenever one of its files changes."""
+        while True:
+            try:
+                self._api = await KubeApi.connect(self._target)
+            except KubeConfigError as error:
+                self._dispatch(ConnectionFailed(str(error)))
+                await kubeconfig_changed(kubeconfig_paths(self._target.kubeconfig))
+                continue
+            break
         info = self._api.info
         namespace = self._target.scope(info.namespace)
         self._dispatch(
@@ -135,5 +138,6 @@ class KubeGateway:
             query["tailLines"] = tail_lines
         if since_seconds is not None:
             query["sinceSeconds"] = since_seconds
-        async for line in api.stream_lines(PODS.object_path(namespace, pod) + "/log", query, read_timeout=None):
-            yield line.decode("utf-8", "replace").rstrip("\r\n")
+        async with api.stream(PODS.object_path(namespace, pod) + "/log", query, read_timeout=None) as lines:
+            async for line in lines:
+                yield line.decode("utf-8", "replace").rstrip("\r\n")

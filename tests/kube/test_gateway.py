@@ -138,17 +138,28 @@ async def test_cancelling_the_gateway_ends_its_streams(object_store: ObjectStore
         server.stop()
 
 
-async def test_a_bad_kubeconfig_becomes_a_notice_naming_the_file(tmp_path: Path) -> None:
-    broken = tmp_path / "kubeconfig"
-    broken.write_text("apiVersion: v1\nkind: Config\ncurrent-context: nowhere\ncontexts: []\n")
+async def test_an_unusable_kubeconfig_is_named_then_used_once_the_file_is_fixed(
+    object_store: ObjectStore, tmp_path: Path
+) -> None:
+    server = ApiServer(object_store, LogStore())
+    server.start()
     store = Store(reduce_many, EMPTY_STATE)
-    await KubeGateway(KubeTarget(kubeconfig=broken), store.dispatch).run()
-    store.flush()
-    assert store.state.notice is not None and str(broken) in store.state.notice
-    missing = tmp_path / "absent"
-    await KubeGateway(KubeTarget(kubeconfig=missing), store.dispatch).run()
-    store.flush()
-    assert str(missing) in (store.state.notice or "")
+    kubeconfig = tmp_path / "kube" / "config"  # neither the file nor its folder exists yet
+    task = asyncio.create_task(KubeGateway(KubeTarget(kubeconfig=kubeconfig), store.dispatch, kinds=(NODES,)).run())
+    try:
+        await wait_for(store, lambda s: s.connection_problem == f"kubeconfig {kubeconfig}: no such file", "missing")
+        kubeconfig.parent.mkdir()
+        kubeconfig.write_text("apiVersion: v1\nkind: Config\ncurrent-context: nowhere\ncontexts: []\n")
+        await wait_for(store, lambda s: "nowhere" in (s.connection_problem or ""), "the unknown context named")
+        assert store.state.connection is None
+        write_sim_kubeconfig(kubeconfig, server.url)
+        await wait_for(store, lambda s: s.connection is not None and s.connection_problem is None, "connected")
+        object_store.create(NODES, node("fixed"))
+        await wait_for(store, lambda s: "fixed" in node_names(s), "watching")
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        server.stop()
 
 
 async def test_an_older_served_version_is_watched_and_converted_and_a_missing_kind_is_absent(
