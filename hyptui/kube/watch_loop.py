@@ -1,4 +1,9 @@
-"""List + watch for one kind: resume from the last resourceVersion, relist on 410, back off while the server is away."""
+"""List + watch for one kind, as client-go's reflector does it: resume a watch that ended from its last
+resourceVersion; relist and replace after a 410, a "too large resource version" or a lost connection (the server may
+be a new one, whose resourceVersions mean nothing to ours); back off while the server or the credential is away.
+
+The kind is `live` only once a list has succeeded and its watch is open; until then its rows are stale, since when is
+kept across retries."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from datetime import UTC, datetime
 
 from hyptui.hyperpod.kinds import ResourceKind
 from hyptui.kube.api import ApiRequestError, KubeApi
+from hyptui.kube.credentials import CredentialError
 from hyptui.store.actions import Action, ListLoaded, WatchEvent, WatchStatusChanged
 from hyptui.store.state import WatchPhase, WatchStatus
 
@@ -21,12 +27,9 @@ WATCH_TIMEOUT_SECONDS = 240
 LIST_PAGE_SIZE = 500
 
 
-class Expired(Exception):
-    """The resourceVersion we hold is older than the server's history: relist."""
-
-
 class Backoff:
-    def __init__(self, first: float = 0.5, cap: float = 15.0, rng: random.Random | None = None) -> None:
+    # The cap bounds how long after a server comes back the screen catches up (a few seconds, not a minute).
+    def __init__(self, first: float = 0.5, cap: float = 3.0, rng: random.Random | None = None) -> None:
         self._first = first
         self._cap = cap
         self._next = first
@@ -65,12 +68,20 @@ class WatchLoop:
         self._backoff = backoff or Backoff()
         self._watch_timeout = watch_timeout
         self._phase: WatchPhase | None = None
+        self._error: str | None = None
+        self._stale_since: datetime | None = None  # when the kind last stopped being live
 
     def _set_phase(self, phase: WatchPhase, error: str | None = None) -> None:
-        if phase is self._phase and error is None:
+        if phase is self._phase and error == self._error:
             return
-        self._phase = phase
-        self._dispatch(WatchStatusChanged(self._kind.key, WatchStatus(phase, error, datetime.now(UTC))))
+        if phase is WatchPhase.LIVE:
+            self._stale_since = None
+        elif self._stale_since is None:
+            self._stale_since = datetime.now(UTC)
+        self._phase, self._error = phase, error
+        self._dispatch(
+            WatchStatusChanged(self._kind.key, WatchStatus(phase, error, self._stale_since or datetime.now(UTC)))
+        )
 
     async def run(self) -> None:
         # Already loaded with the client by the time a watch runs; imported here so the engine starts without it.
@@ -79,7 +90,7 @@ class WatchLoop:
         while True:
             try:
                 if resource_version is None:
-                    self._set_phase(WatchPhase.SYNCING)
+                    self._set_phase(WatchPhase.SYNCING, self._error)
                     try:
                         resource_version = await self._list()
                     except ApiRequestError as error:
@@ -91,17 +102,18 @@ class WatchLoop:
                             )
                             return
                         continue
-                self._set_phase(WatchPhase.LIVE)
+                    self._set_phase(WatchPhase.LIVE)
                 resource_version = await self._watch(resource_version)
                 self._backoff.reset()
-            except Expired:
-                resource_version = None
             except ApiRequestError as error:
-                if error.status == 410:
+                if error.history_gone:
                     resource_version = None
                     continue
                 await self._wait_after(str(error))
+            except CredentialError as error:  # nothing was sent: the watch can resume where it was
+                await self._wait_after(str(error))
             except (OSError, TimeoutError, ValueError, client_errors) as error:
+                resource_version = None
                 await self._wait_after(_describe(error))
 
     def _next_version(self) -> bool:
@@ -144,20 +156,20 @@ class WatchLoop:
             "allowWatchBookmarks": "true",
             "timeoutSeconds": self._watch_timeout,
         }
-        async for line in self._api.stream_lines(self._path, query, read_timeout=self._watch_timeout + 30):
-            if not line.strip():
-                continue
-            event = json.loads(line)
-            kind = event.get("type")
-            obj = event.get("object") or {}
-            if kind == "ERROR":
-                if obj.get("code") == 410:
-                    raise Expired
-                raise ApiRequestError(int(obj.get("code") or 500), str(obj.get("reason")), str(obj.get("message")))
-            if self._to_storage is not None and kind != "BOOKMARK":
-                obj = self._to_storage(obj)
-            self._dispatch(WatchEvent(self._kind.key, kind, obj))
-            resource_version = str((obj.get("metadata") or {}).get("resourceVersion") or resource_version)
+        async with self._api.stream(self._path, query, read_timeout=self._watch_timeout + 30) as lines:
+            self._set_phase(WatchPhase.LIVE)
+            async for line in lines:
+                if not line.strip():
+                    continue
+                event = json.loads(line)
+                kind = event.get("type")
+                obj = event.get("object") or {}
+                if kind == "ERROR":
+                    raise ApiRequestError.from_status(obj)
+                if self._to_storage is not None and kind != "BOOKMARK":
+                    obj = self._to_storage(obj)
+                self._dispatch(WatchEvent(self._kind.key, kind, obj))
+                resource_version = str((obj.get("metadata") or {}).get("resourceVersion") or resource_version)
         return resource_version
 
 
