@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from hyptui.hyperpod.kinds import EVENTS, INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS
 from hyptui.screens.endpoints.invoke import InvokePanel
 from hyptui.screens.jobs.pod_log import PodLogScreen
 from hyptui.screens.shell.base import LiveScreen
@@ -68,6 +69,7 @@ class EndpointDetailScreen(TableScreen):
     BINDINGS = bindings("logs", "job_logs", "invoke", "yaml", "delete", "operator_logs")
     COLUMNS = POD_COLUMNS
     TABLE_ID = "pods"
+    KINDS = (INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS, EVENTS)
     TITLE_ID = "title"
     FILTER_PLACEHOLDER = "filter pods: regex, !regex to invert"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.widgets import DataTable
 
-from hyptui.hyperpod.kinds import ResourceKind
+from hyptui.hyperpod.kinds import INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS, ResourceKind
 from hyptui.screens.configs.form import ConfigFormScreen
 from hyptui.screens.endpoints.detail import ENDPOINT_CASCADE, EndpointDetailScreen, open_operator_log
 from hyptui.screens.endpoints.invoke import InvokePanel
@@ -44,6 +44,7 @@ class EndpointsScreen(TableScreen):
     TITLE_TEXT = "Inference endpoints · InferenceEndpointConfig, JumpStartModel"
     COLUMNS = ENDPOINT_COLUMNS
     TABLE_ID = "endpoints"
+    KINDS = (INFERENCE_ENDPOINT_CONFIGS, JUMPSTART_MODELS, PODS)
 
     def show_state(self, state: AppState) -> None:
         self.show_rows(state, [endpoint_table_row(row) for row in endpoint_rows(state, self.hyptui.clock())])

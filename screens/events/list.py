@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.widgets import DataTable
 
-from hyptui.hyperpod.kinds import ALL_KINDS
+from hyptui.hyperpod.kinds import ALL_KINDS, EVENTS
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.widgets.resource_table import TableRow
 from hyptui.store.state import AppState
@@ -36,6 +36,7 @@ class EventsScreen(TableScreen):
     TITLE_TEXT = "Events · newest first"
     COLUMNS = EVENT_COLUMNS
     TABLE_ID = "events-table"
+    KINDS = (EVENTS,)
     FILTER_PLACEHOLDER = "filter: regex on visible columns (Warning, a namespace, a reason…)"
 
     def show_state(self, state: AppState) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from hyptui.hyperpod.age import human_duration
 from hyptui.hyperpod.job_spec import job_spec_summary
 from hyptui.hyperpod.job_status import job_conditions, job_status
-from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, PODS
+from hyptui.hyperpod.kinds import EVENTS, HYPERPOD_PYTORCH_JOBS, PODS
 from hyptui.screens.jobs.pod_log import PodLogScreen
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
@@ -45,6 +45,7 @@ class JobDetailScreen(TableScreen):
     BINDINGS = bindings("logs", "job_logs", "yaml", "kill_pod", "delete")
     COLUMNS = POD_COLUMNS
     TABLE_ID = "pods"
+    KINDS = (HYPERPOD_PYTORCH_JOBS, PODS, EVENTS)
     TITLE_ID = "title"
     FILTER_PLACEHOLDER = "filter pods: regex, !regex to invert"
 

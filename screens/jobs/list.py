@@ -43,6 +43,7 @@ class JobsScreen(TableScreen):
     TITLE_TEXT = "Training jobs · HyperPodPyTorchJob"
     COLUMNS = JOB_COLUMNS
     TABLE_ID = "jobs"
+    KINDS = (HYPERPOD_PYTORCH_JOBS, PODS)
 
     def show_state(self, state: AppState) -> None:
         self.show_rows(state, [job_table_row(row) for row in job_rows(state, self.hyptui.clock())])

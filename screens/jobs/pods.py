@@ -23,6 +23,7 @@ class PodsScreen(TableScreen):
     TITLE_TEXT = "Pods"
     COLUMNS = ALL_POD_COLUMNS
     TABLE_ID = "pods"
+    KINDS = (PODS,)
     FILTER_PLACEHOLDER = "filter: regex on visible columns, !regex to invert, -l key=value"
 
     def show_state(self, state: AppState) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.widgets import DataTable
 
-from hyptui.hyperpod.kinds import NODES
+from hyptui.hyperpod.kinds import NODES, PODS
 from hyptui.hyperpod.labels import PENDING_REPLACEMENT
 from hyptui.hyperpod.node_faults import NodeUnhealthy
 from hyptui.screens.shell.table_screen import TableScreen
@@ -41,6 +41,7 @@ class NodesScreen(TableScreen):
     TITLE_TEXT = "Nodes"
     COLUMNS = NODE_COLUMNS
     TABLE_ID = "nodes"
+    KINDS = (NODES, PODS)
 
     def show_state(self, state: AppState) -> None:
         self.table.set_rows([node_table_row(row) for row in node_rows(state, self.hyptui.clock())])

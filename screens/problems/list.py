@@ -35,6 +35,7 @@ class ProblemsScreen(TableScreen):
     TITLE_TEXT = "Problems · what needs attention, worst first"
     COLUMNS = PROBLEM_COLUMNS
     TABLE_ID = "problems"
+    KINDS = (HYPERPOD_PYTORCH_JOBS, PODS, NODES)
 
     def show_state(self, state: AppState) -> None:
         now = self.hyptui.clock()

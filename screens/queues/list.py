@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from hyptui.hyperpod.kinds import CLUSTER_QUEUES, LOCAL_QUEUES, WORKLOAD_PRIORITY_CLASSES, WORKLOADS
 from hyptui.screens.queues.governance_editor import GovernanceEditorScreen
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
@@ -95,6 +96,7 @@ class QueuesScreen(TableScreen):
     TITLE_TEXT = "Queues · task governance"
     COLUMNS = WORKLOAD_COLUMNS
     TABLE_ID = "workloads"
+    KINDS = (CLUSTER_QUEUES, LOCAL_QUEUES, WORKLOADS, WORKLOAD_PRIORITY_CLASSES)
     FILTER_PLACEHOLDER = "filter workloads: regex on visible columns"
 
     def compose_above_table(self) -> ComposeResult:

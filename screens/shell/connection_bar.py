@@ -13,6 +13,7 @@ _PHASE_LABEL = {
     WatchPhase.RECONNECTING: ("◌ reconnecting", "tone--warn"),
     WatchPhase.FAILED: ("✖ failed", "tone--bad"),
 }
+_TROUBLE = (WatchPhase.RECONNECTING, WatchPhase.FAILED)  # not the first sync: nothing was vouched for yet
 _PHASE_ORDER = (WatchPhase.FAILED, WatchPhase.RECONNECTING, WatchPhase.SYNCING, WatchPhase.LIVE)
 
 
@@ -29,7 +30,12 @@ class ConnectionBar(Static):
         connection = state.connection
         text = Text(no_wrap=True, overflow="ellipsis")
         if connection is None:
-            text.append("⎈ connecting…", style="bold")
+            if state.connection_problem:  # retried whenever the kubeconfig changes
+                bad = self.get_component_rich_style("tone--bad", partial=True)
+                text.append("✖ ", style=bad)
+                text.append(state.connection_problem, style=bad)
+            else:
+                text.append("⎈ connecting…", style="bold")
             self.update(text)
             return
         text.append(f"⎈ {connection.context}", style="bold")
@@ -44,7 +50,12 @@ class ConnectionBar(Static):
             label, component = _PHASE_LABEL[phase]
             text.append(" · ")
             text.append(label, style=self.get_component_rich_style(component, partial=True))
-            errors = [s.error for s in state.watches.values() if s.error and s.phase is not WatchPhase.ABSENT]
-            if errors and phase is not WatchPhase.LIVE:
-                text.append(f"  {errors[0]}", style="dim")
+            if phase is not WatchPhase.LIVE:
+                worst = [s for s in state.watches.values() if s.phase is phase]
+                since = min((s.since for s in worst if s.since), default=None)
+                if since is not None and phase in _TROUBLE:
+                    text.append(f" since {since.astimezone():%H:%M:%S}")
+                errors = [s.error for s in worst if s.error]
+                if errors:
+                    text.append(f"  {errors[0]}", style="dim")
         self.update(text)

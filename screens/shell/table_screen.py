@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from hyptui.hyperpod.kinds import ResourceKind
 from hyptui.screens.shell.base import LiveScreen
 from hyptui.screens.shell.connection_bar import ConnectionBar
 from hyptui.screens.shell.footer import KeyFooter
@@ -18,6 +19,7 @@ from hyptui.screens.widgets.resource_table import ResourceTable, TableRow
 from hyptui.screens.widgets.text_lines import ScreenTitle, StatusLine
 from hyptui.store.state import AppState
 from hyptui.views.columns import ColumnSpec
+from hyptui.views.staleness import Staleness, staleness
 
 # what every table screen must say itself: its table's columns and id
 REQUIRED_ATTRIBUTES = ("COLUMNS", "TABLE_ID")
@@ -36,12 +38,16 @@ class TableScreen(LiveScreen):
     TITLE_TEXT: ClassVar[str] = ""  # a screen whose title names what it shows overrides `title_text` instead
     TITLE_ID: ClassVar[str | None] = None
     FILTER_PLACEHOLDER: ClassVar[str] = "filter: regex on visible columns, !regex to invert"
+    # the watched kinds its rows come from: while one is not live the rows are dimmed and the status line says why
+    KINDS: ClassVar[tuple[ResourceKind, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         missing = [name for name in REQUIRED_ATTRIBUTES if not hasattr(cls, name)]
         if missing:
             raise TypeError(f"{cls.__name__} is a TableScreen without {' and '.join(missing)}")
+
+    _stale: Staleness | None = None
 
     def compose(self) -> ComposeResult:
         yield ConnectionBar()
@@ -63,6 +69,14 @@ class TableScreen(LiveScreen):
     def compose_below_table(self) -> ComposeResult:
         """Panes under the table (events, why the selected row waits)."""
         yield from ()
+
+    def _on_state(self, state: AppState) -> None:
+        super()._on_state(state)
+        stale = staleness(state, self.KINDS)
+        if stale != self._stale:
+            self._stale = stale
+            self.table.set_class(stale is not None, "-stale")
+            self._update_status()
 
     @property
     def table(self) -> ResourceTable:
@@ -141,6 +155,8 @@ class TableScreen(LiveScreen):
     def _update_status(self) -> None:
         table = self.table
         parts = [f"{table.shown_count} of {table.total_count}"]
+        if self._stale is not None:
+            parts.append(self._stale.describe())
         if table.marked_keys:
             parts.append(f"{len(table.marked_keys)} marked")
         query = self.query_one("#filter", Input).value

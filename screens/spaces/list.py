@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from hyptui.hyperpod.kinds import WORKSPACES
+from hyptui.hyperpod.kinds import PODS, WORKSPACES
 from hyptui.screens.configs.form import ConfigFormScreen
 from hyptui.screens.shell.table_screen import TableScreen
 from hyptui.screens.shell.verb_bindings import bindings
@@ -54,6 +54,7 @@ class SpacesScreen(TableScreen, SpaceVerbs):
     TITLE_TEXT = "Spaces · IDEs on the cluster"
     COLUMNS = SPACE_COLUMNS
     TABLE_ID = "spaces"
+    KINDS = (WORKSPACES, PODS)
 
     def __init__(self) -> None:
         super().__init__()

@@ -47,6 +47,7 @@ class SpaceTemplatesScreen(TableScreen):
     TITLE_TEXT = "Space templates · WorkspaceTemplate"
     COLUMNS = SPACE_TEMPLATE_COLUMNS
     TABLE_ID = "templates"
+    KINDS = (WORKSPACE_TEMPLATES,)
 
     def __init__(self) -> None:
         super().__init__()

@@ -84,6 +84,10 @@ class ResourceTable(DataTable):
         /* the scrollbar's room is kept even while rows fit, so columns do not refit when the list grows past it */
         scrollbar-gutter: stable;
     }
+    /* rows of a kind that is not live: still there to read, plainly not current */
+    ResourceTable.-stale {
+        text-opacity: 50%;
+    }
     """
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | TONE_CLASSES
