@@ -32,3 +32,29 @@ def aws_region(text: str) -> str:
     if not _AWS_REGION.match(text):
         raise argparse.ArgumentTypeError(f"--region must be an AWS region such as us-east-2, not {text!r}")
     return text
+
+
+def token_ttl(text: str) -> int:
+    """Seconds an embedded cluster accepts a token for: EKS's 900, or less to see refreshes happen."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--token-ttl must be a whole number of seconds, not {text!r}") from None
+    if not 2 <= value <= 900:
+        raise argparse.ArgumentTypeError(f"--token-ttl must be from 2 to 900 seconds (EKS: 900), not {value}")
+    return value
+
+
+def add_embedded_cluster_options(parser: argparse.ArgumentParser) -> None:
+    """What `hyptui demo` and `hyptui sim` both take about how the embedded cluster is reached."""
+    parser.add_argument("--port", type=port, default=0, help="API server port on 127.0.0.1 (default: free)")
+    parser.add_argument(
+        "--token-ttl",
+        type=token_ttl,
+        default=900,
+        metavar="SECONDS",
+        help="how long the cluster accepts an EKS token (default: 900, as EKS); shorter shows token refreshes",
+    )
+    parser.add_argument(
+        "--http", action="store_true", help="serve plain HTTP with no authentication (for debugging with curl)"
+    )

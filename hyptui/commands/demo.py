@@ -21,7 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo.add_argument(
         "--walkthrough", metavar="NAME|FILE", help="run a guided walkthrough: a shipped one (talk) or a YAML file"
     )
-    demo.add_argument("--port", type=arguments.port, default=0, help="API server port on 127.0.0.1 (default: free)")
+    arguments.add_embedded_cluster_options(demo)
     demo.set_defaults(run=run)
 
 
@@ -41,12 +41,14 @@ def run(args: argparse.Namespace) -> int:
     speed = args.speed or (walkthrough.speed if walkthrough else None) or 1.0
     with (
         tempfile.TemporaryDirectory(prefix="hyptui-demo-") as scratch,
-        EmbeddedCluster(clock=SimClock(speed=speed), port=args.port) as cluster,
+        EmbeddedCluster(
+            clock=SimClock(speed=speed), port=args.port, plain_http=args.http, token_lifetime=args.token_ttl
+        ) as cluster,
     ):
         stage = WalkthroughStage(Path(scratch) / "walkthrough", speed, walkthrough)
         kubeconfig = cluster.write_kubeconfig(Path(scratch) / "kubeconfig")
         target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=not args.namespace, namespace=args.namespace)
-        aws = AwsTarget.embedded(cluster.aws_url)
+        aws = AwsTarget.embedded(cluster.aws_url, cluster.kube_user)
         launch = AppLaunch(
             target, readonly=args.readonly, clock=cluster.clock.now, title="demo", aws=aws, walkthrough=stage
         )

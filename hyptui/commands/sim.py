@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def register(commands: argparse._SubParsersAction) -> None:
     sim = commands.add_parser("sim", help="serve the embedded cluster alone, for kubectl and the kubernetes client")
-    sim.add_argument("--port", type=arguments.port, default=0, help="API server port on 127.0.0.1 (default: free)")
+    arguments.add_embedded_cluster_options(sim)
     sim.add_argument(
         "--kubeconfig",
         dest="sim_kubeconfig",
@@ -72,7 +72,13 @@ def run(args: argparse.Namespace) -> int:
             saved = ({}, 0)
     # The demo cluster only when nothing else says what the cluster holds.
     demo = saved is None and args.seed_file is None
-    cluster = EmbeddedCluster(clock=SimClock(speed=args.speed), port=args.port, populate=demo)
+    cluster = EmbeddedCluster(
+        clock=SimClock(speed=args.speed),
+        port=args.port,
+        populate=demo,
+        plain_http=args.http,
+        token_lifetime=args.token_ttl,
+    )
     if saved is not None:
         cluster.store.restore(*saved)
     elif args.seed_file is not None:

@@ -7,13 +7,18 @@ import random
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from hyptui.aws.eks_token import TOKEN_LIFETIME_SECONDS
+from hyptui.sim.apiserver.authentication import TokenAuthenticator
+from hyptui.sim.apiserver.certificates import ClusterAuthority, authority_directory
 from hyptui.sim.apiserver.server import ApiServer
 from hyptui.sim.apiserver.storage import ObjectStore
+from hyptui.sim.aws.clusters import HyperPodCluster, live_cluster
 from hyptui.sim.aws.server import AwsServer
 from hyptui.sim.clock import SimClock
 from hyptui.sim.controllers import build_controllers
-from hyptui.sim.kubeconfig import write_sim_kubeconfig
+from hyptui.sim.kubeconfig import SIM_ACCESS_KEY, SIM_SECRET_KEY, plain_user, token_user, write_sim_kubeconfig
 from hyptui.sim.nodes.container_logs import LogStore
 from hyptui.sim.seed import seed_cluster
 
@@ -24,9 +29,21 @@ TICK_SECONDS = 0.25  # real seconds between controller passes when the clock run
 
 class EmbeddedCluster:
     """`start()` serves it on 127.0.0.1; with a running clock a background thread drives the controllers, with a
-    frozen clock (`speed=0`, for tests and snapshots) `advance()` does, deterministically."""
+    frozen clock (`speed=0`, for tests and snapshots) `advance()` does, deterministically.
 
-    def __init__(self, *, clock: SimClock | None = None, seed: int = 7, port: int = 0, populate: bool = True) -> None:
+    Like EKS it serves HTTPS (a CA kept per user, so a restart on the same port stays trusted) and accepts only EKS
+    tokens signed by its account, each for `token_lifetime` seconds; `plain_http` serves neither, for debugging."""
+
+    def __init__(
+        self,
+        *,
+        clock: SimClock | None = None,
+        seed: int = 7,
+        port: int = 0,
+        populate: bool = True,
+        plain_http: bool = False,
+        token_lifetime: int = TOKEN_LIFETIME_SECONDS,
+    ) -> None:
         self.clock = clock or SimClock()
         self.store = ObjectStore(self.clock)
         self.logs = LogStore()
@@ -34,9 +51,12 @@ class EmbeddedCluster:
         self.controllers = build_controllers(self.store, self.logs, rng)
         if populate:
             seed_cluster(self.store, self.logs, self.clock, rng)
-        self.server = ApiServer(self.store, self.logs, port=port)
+        self._token_lifetime = token_lifetime
+        self._authority = None if plain_http else ClusterAuthority.load_or_create(authority_directory())
+        tls = self._authority.server_context() if self._authority else None
+        self.server = ApiServer(self.store, self.logs, port=port, tls=tls)
         # The AWS APIs (SageMaker, EKS, STS, CloudFormation), on their own loopback port; EKS names the API server.
-        self.aws = AwsServer(self.store, kube_url=lambda: self.server.url)
+        self.aws = AwsServer(self.store, kube_url=lambda: self.server.url, kube_ca=lambda: self.ca_pem)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
         self._tick_lock = threading.Lock()
@@ -50,8 +70,22 @@ class EmbeddedCluster:
         """Where boto3 reaches the simulated AWS APIs: pass it as `endpoint_url` (any credentials will do)."""
         return self.aws.url
 
+    @property
+    def ca_pem(self) -> bytes | None:
+        """The CA its API server's certificate is signed by; None when it serves plain HTTP."""
+        return self._authority.ca_pem if self._authority else None
+
+    @property
+    def eks(self) -> HyperPodCluster:
+        """The HyperPod cluster its nodes say it is, and so the EKS cluster tokens must be minted for."""
+        return live_cluster(self.store, self.clock.now())
+
     def start(self) -> EmbeddedCluster:
         self.tick()
+        if self._authority is not None:  # after seeding or restoring: the nodes name the cluster
+            self.server.authenticator = TokenAuthenticator(
+                self.eks.eks_name, {SIM_ACCESS_KEY: SIM_SECRET_KEY}, self._token_lifetime
+            )
         self.server.start()
         self.aws.start()
         if self.clock.speed > 0:
@@ -81,8 +115,17 @@ class EmbeddedCluster:
             self.tick()
             remaining -= delta
 
+    @property
+    def kube_user(self) -> dict[str, Any]:
+        """The kubeconfig user entry that authenticates to it."""
+        if self._authority is None:
+            return plain_user()
+        lifetime = None if self._token_lifetime == TOKEN_LIFETIME_SECONDS else self._token_lifetime
+        eks = self.eks
+        return token_user(authority_directory(), eks.eks_name, eks.region, lifetime)
+
     def write_kubeconfig(self, path: Path) -> Path:
-        return write_sim_kubeconfig(path, self.url)
+        return write_sim_kubeconfig(path, self.url, self.kube_user, self.ca_pem)
 
     def _run_ticker(self) -> None:
         last_failure = ""

@@ -1,30 +1,71 @@
-"""The kubeconfig that points kubectl and the official client at the embedded cluster."""
+"""How kubectl, the official client and hyptui reach the embedded cluster: a kubeconfig as `aws eks update-kubeconfig`
+writes one for EKS (`certificate-authority-data`, a user whose exec plugin mints EKS tokens), signing as the embedded
+account through an AWS profile of its own, so nothing in the user's AWS setup is used or needed.
+
+A cluster started plain (`--http`, for debugging) gets the old shape: no CA and a static token it does not check.
+"""
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from hyptui.aws.eks_token import exec_user, hyptui_command
+from hyptui.aws.target import DEMO_KEY
 from hyptui.settings.atomic_file import write_atomic
 
 SIM_CONTEXT = "hyptui-sim"
-SIM_TOKEN = "hyptui-sim"
+SIM_TOKEN = "hyptui-sim"  # the plain cluster's token: it checks none, but some clients insist on sending one
+SIM_PROFILE = "hyptui-sim"
+# The embedded account's only IAM user: public dummies, as DEMO_KEY is for its AWS APIs.
+SIM_ACCESS_KEY = DEMO_KEY
+SIM_SECRET_KEY = DEMO_KEY
 
 
-def sim_kubeconfig(server_url: str) -> dict:
+def sim_kubeconfig(server_url: str, user: Mapping[str, Any] | None = None, ca_pem: bytes | None = None) -> dict:
+    """For a plain cluster leave out `user` and `ca_pem`."""
+    cluster: dict[str, Any] = {"server": server_url}
+    if ca_pem is not None:
+        cluster = {"certificate-authority-data": base64.b64encode(ca_pem).decode("ascii"), **cluster}
     return {
         "apiVersion": "v1",
         "kind": "Config",
         "preferences": {},
-        "clusters": [{"name": SIM_CONTEXT, "cluster": {"server": server_url}}],
-        # The embedded cluster does not authenticate; a token keeps clients that insist on credentials quiet.
-        "users": [{"name": SIM_CONTEXT, "user": {"token": SIM_TOKEN}}],
+        "clusters": [{"name": SIM_CONTEXT, "cluster": cluster}],
+        "users": [{"name": SIM_CONTEXT, "user": dict(user or plain_user())}],
         "contexts": [{"name": SIM_CONTEXT, "context": {"cluster": SIM_CONTEXT, "user": SIM_CONTEXT}}],
         "current-context": SIM_CONTEXT,
     }
 
 
-def write_sim_kubeconfig(path: Path, server_url: str) -> Path:
-    write_atomic(path, yaml.safe_dump(sim_kubeconfig(server_url), sort_keys=False))
+def write_sim_kubeconfig(
+    path: Path, server_url: str, user: Mapping[str, Any] | None = None, ca_pem: bytes | None = None
+) -> Path:
+    write_atomic(path, yaml.safe_dump(sim_kubeconfig(server_url, user, ca_pem), sort_keys=False))
     return path
+
+
+def plain_user() -> dict[str, Any]:
+    return {"token": SIM_TOKEN}
+
+
+def token_user(directory: Path, eks_name: str, region: str, lifetime: int | None) -> dict[str, Any]:
+    """`hyptui eks-token` signing with the embedded account's profile, kept in `directory` beside the cluster's CA."""
+    config, credentials = write_account_profile(directory, region)
+    env = {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(credentials)}
+    return exec_user(eks_name, region, command=hyptui_command(), profile=SIM_PROFILE, env=env, lifetime=lifetime)
+
+
+def write_account_profile(directory: Path, region: str) -> tuple[Path, Path]:
+    """The AWS config and credentials files naming the embedded account's user as profile `hyptui-sim`."""
+    config, credentials = directory / "aws-config", directory / "aws-credentials"
+    write_atomic(config, f"[profile {SIM_PROFILE}]\nregion = {region}\n")
+    write_atomic(
+        credentials,
+        f"[{SIM_PROFILE}]\naws_access_key_id = {SIM_ACCESS_KEY}\naws_secret_access_key = {SIM_SECRET_KEY}\n",
+    )
+    return config, credentials

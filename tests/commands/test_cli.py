@@ -6,6 +6,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import signal
 import subprocess
 import time
@@ -61,8 +62,18 @@ def test_sim_serves_kubectl_until_interrupted(tmp_path: Path) -> None:
         assert f"kubeconfig written to {kubeconfig.resolve()}" in banner[1]
         assert f"kubectl --kubeconfig {kubeconfig.resolve()} get nodes" in banner[2]
         config = yaml.safe_load(kubeconfig.read_text())
-        assert config["clusters"][0]["cluster"]["server"].startswith("http://127.0.0.1:")
+        # As `aws eks update-kubeconfig` writes for EKS: HTTPS with the CA, and a user whose plugin mints EKS tokens
+        cluster = config["clusters"][0]["cluster"]
+        assert cluster["server"].startswith("https://127.0.0.1:") and cluster["certificate-authority-data"]
+        plugin = config["users"][0]["user"]["exec"]
+        assert plugin["apiVersion"] == "client.authentication.k8s.io/v1beta1"
+        assert plugin["args"][:3] == ["eks-token", "--cluster-name", "ml-cluster-aim371-eks"]
+        if shutil.which("kubectl") is None:
+            pytest.skip("kubectl is not installed here")
         kubectl = ["kubectl", "--kubeconfig", str(kubeconfig), "--cache-dir", str(tmp_path / "cache")]
+        pods = subprocess.run([*kubectl, "get", "pods", "-A", "-o", "name"], capture_output=True, text=True, timeout=60)
+        assert pods.returncode == 0, pods.stderr
+        assert len(pods.stdout.split()) >= 10
         nodes = subprocess.run([*kubectl, "get", "nodes", "-o", "yaml"], capture_output=True, text=True, timeout=60)
         assert nodes.returncode == 0, nodes.stderr
         node_list = yaml.safe_load(nodes.stdout)

@@ -89,6 +89,11 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, "BadRequest", message)
 
 
+def unauthorized() -> ApiError:
+    """Whatever was wrong with the credential, the client is told only this, as kube-apiserver tells it."""
+    return ApiError(401, "Unauthorized", "Unauthorized")
+
+
 def forbidden(message: str) -> ApiError:
     return ApiError(403, "Forbidden", message)
 

@@ -11,6 +11,7 @@ import json
 import logging
 import select
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -26,6 +27,7 @@ import yaml
 from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import ALL_KINDS, CREATE_ONLY_KINDS, EVENTS, PODS, ResourceKind
 from hyptui.sim.apiserver import discovery, openapi
+from hyptui.sim.apiserver.authentication import TokenAuthenticator, Unauthenticated
 from hyptui.sim.apiserver.crds import CUSTOM_RESOURCE_DEFINITIONS, custom_resource_definitions
 from hyptui.sim.apiserver.errors import (
     ApiError,
@@ -34,6 +36,7 @@ from hyptui.sim.apiserver.errors import (
     method_not_allowed,
     not_found,
     path_not_found,
+    unauthorized,
     unsupported_media_type,
 )
 from hyptui.sim.apiserver.event_views import EVENTS_V1, core_field_selector, to_core, to_events_v1
@@ -58,9 +61,11 @@ log = logging.getLogger(__name__)
 request_log = logging.getLogger("hyptui.sim.requests")
 
 STREAM_WAKE_SECONDS = 0.5
+HANDSHAKE_TIMEOUT_SECONDS = 10.0
 BOOKMARK_INTERVAL_SECONDS = 60.0
 DEFAULT_WATCH_TIMEOUT_SECONDS = 1800.0  # the real server picks 30-60 minutes when the client names none
 HEALTH_PATHS = ("/healthz", "/readyz", "/livez")
+PUBLIC_PATHS = (*HEALTH_PATHS, "/version")
 # How long a watch from a resourceVersion the store has not reached waits before the 504 (the watch cache: 3 s)
 FRESHNESS_WAIT_SECONDS = 3.0
 TRUE_VALUES = ("1", "true", "True")
@@ -73,8 +78,20 @@ class ClusterHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # stop() ends streams itself; never wait on an idle keep-alive connection
 
-    def __init__(self, address: tuple[str, int], store: ObjectStore, logs: LogStore) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        store: ObjectStore,
+        logs: LogStore,
+        tls: ssl.SSLContext | None = None,
+        authenticator: TokenAuthenticator | None = None,
+    ) -> None:
         super().__init__(address, ApiRequestHandler)
+        self.authenticator = authenticator
+        self.authentications = AuthenticationCounts()
+        self.counting = threading.Lock()
+        if tls is not None:  # the handshake happens in the request's own thread, never in the accept loop
+            self.socket = tls.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
         self.store = store
         self.logs = logs
         self.started = rfc3339(store.clock.now())  # when the CRDs were "installed"
@@ -129,8 +146,27 @@ class ClusterHTTPServer(ThreadingHTTPServer):
             with contextlib.suppress(OSError):  # already closed by the client
                 connection.shutdown(socket.SHUT_RDWR)
 
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if isinstance(request, ssl.SSLSocket):
+            request.settimeout(HANDSHAKE_TIMEOUT_SECONDS)
+            try:
+                request.do_handshake()
+            except (ssl.SSLError, OSError) as error:  # a plain-HTTP client, a client that does not trust our CA
+                log.debug("TLS handshake with %s failed: %s", client_address, error)
+                return
+        super().finish_request(request, client_address)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         log.exception("request from %s failed", client_address)
+
+
+@dataclass
+class AuthenticationCounts:
+    """What the server made of each request's credential: tests check that a client never sends none."""
+
+    authenticated: int = 0
+    rejected: int = 0  # a token that proves nothing (expired, forged, for another cluster)
+    anonymous: int = 0  # no Authorization header at all, outside the public paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +349,7 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             url = urlsplit(self.path)
             query = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
             body = self._read_body()
+            self._authenticate(url.path.rstrip("/") or "/")
             if query.get("dryRun"):
                 # Refused rather than ignored: ignoring it would make a dry run change the cluster.
                 raise bad_request("dryRun is not supported by the embedded cluster")
@@ -351,6 +388,29 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             raise bad_request(f"invalid Content-Length: {declared!r}")
         length = int(declared)
         return self.rfile.read(length) if length else b""
+
+    def _authenticate(self, path: str) -> None:
+        """As EKS: a bearer token proving an IAM identity, except for the health and version paths, which anyone may
+        read without one (system:public-info-viewer)."""
+        authenticator = self.server.authenticator
+        if authenticator is None:
+            return
+        authorization = self.headers.get("Authorization")
+        counts = self.server.authentications
+        if authorization is None and path in PUBLIC_PATHS:
+            return
+        try:
+            authenticator.authenticate(authorization)
+        except Unauthenticated as error:
+            with self.server.counting:
+                if authorization is None:
+                    counts.anonymous += 1
+                else:
+                    counts.rejected += 1
+            log.debug("401 for %s %s: %s", self.command, self.path, error.reason)
+            raise unauthorized() from None
+        with self.server.counting:
+            counts.authenticated += 1
 
     # ---- routing
 
@@ -783,9 +843,22 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
 
     def _client_gone(self) -> bool:
         """A stream only writes, so a closed client shows as a readable socket with nothing to read."""
+        connection = self.connection
         try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+            readable, _, _ = select.select([connection], [], [], 0)
+            if not readable:
+                return False
+            if not isinstance(connection, ssl.SSLSocket):
+                return connection.recv(1, socket.MSG_PEEK) == b""
+            # TLS cannot peek: read what came (a client mid-stream sends nothing else), b"" at its close_notify
+            timeout = connection.gettimeout()
+            connection.settimeout(0)
+            try:
+                return connection.recv(1) == b""
+            except (ssl.SSLWantReadError, BlockingIOError):
+                return False
+            finally:
+                connection.settimeout(timeout)
         except OSError:
             return True
 

@@ -1,4 +1,4 @@
-"""What every server of the embedded cluster shares: loopback only (nothing authenticates), a daemon thread."""
+"""What every server of the embedded cluster shares: loopback only, served from a daemon thread."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def serve_in_thread(httpd: BaseServer, name: str) -> threading.Thread:
     return thread
 
 
-def url_of(httpd: BaseServer | None, what: str) -> str:
+def url_of(httpd: BaseServer | None, what: str, scheme: str = "http") -> str:
     if httpd is None:
         raise RuntimeError(f"the {what} has not been started")
     host, port = httpd.server_address[:2]
-    return f"http://{host}:{port}"
+    return f"{scheme}://{host}:{port}"

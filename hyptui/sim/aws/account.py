@@ -14,9 +14,12 @@ from hyptui.sim.aws.protocols import AwsCall
 
 
 class SimulatedAccount:
-    def __init__(self, store: ObjectStore, kube_url: Callable[[], str]) -> None:
+    def __init__(
+        self, store: ObjectStore, kube_url: Callable[[], str], kube_ca: Callable[[], bytes | None] = lambda: None
+    ) -> None:
         self.store = store
         self.kube_url = kube_url  # where the live cluster's Kubernetes API answers (its EKS endpoint)
+        self.kube_ca = kube_ca  # the CA its certificate is signed by (None: plain HTTP)
         self.stacks = CloudFormationStacks(lambda region: [c.name for c in self.clusters.built_in(region)])
         self.clusters = HyperPodClusters(store, store.clock, self.stacks.hyperpod_clusters)
         self.governance = TaskGovernanceRecords(store, self.clusters)

@@ -20,12 +20,18 @@ PLATFORM_VERSION = "eks.12"
 _CLUSTER_PATH = re.compile(r"^/clusters/(?P<name>[^/]+)$")
 
 
-def certificate_authority(name: str) -> str:
-    """A PEM certificate as base64, the shape of `certificateAuthority.data` (the sim serves plain HTTP)."""
+def made_up_certificate_authority(name: str) -> str:
+    """For the clusters that are not the embedded one: a PEM-shaped blob as base64, as `certificateAuthority.data`
+    is shaped."""
     body = base64.b64encode(("hyptui embedded cluster CA " + short_id("ca", name, length=64)).encode() * 8).decode()
     lines = [body[i : i + 64] for i in range(0, len(body), 64)]
     pem = "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
     return base64.b64encode(pem.encode()).decode()
+
+
+def _certificate_authority(account: SimulatedAccount, cluster: HyperPodCluster) -> str:
+    ca_pem = account.kube_ca() if cluster.live else None
+    return base64.b64encode(ca_pem).decode("ascii") if ca_pem else made_up_certificate_authority(cluster.eks_name)
 
 
 def _eks_clusters(account: SimulatedAccount, region: str) -> list[HyperPodCluster]:
@@ -56,7 +62,7 @@ def _description(account: SimulatedAccount, cluster: HyperPodCluster) -> dict[st
             "oidc": {"issuer": f"https://oidc.eks.{cluster.region}.amazonaws.com/id/{endpoint_id}"},
         },
         "status": "ACTIVE",
-        "certificateAuthority": {"data": certificate_authority(cluster.eks_name)},
+        "certificateAuthority": {"data": _certificate_authority(account, cluster)},
         "platformVersion": PLATFORM_VERSION,
         "tags": {},
         "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"},

@@ -182,10 +182,15 @@ class _AwsRequestHandler(BaseHTTPRequestHandler):
 
 class AwsServer:
     def __init__(
-        self, store: ObjectStore, kube_url: Callable[[], str] = str, host: str = "127.0.0.1", port: int = 0
+        self,
+        store: ObjectStore,
+        kube_url: Callable[[], str] = str,
+        kube_ca: Callable[[], bytes | None] = lambda: None,
+        host: str = "127.0.0.1",
+        port: int = 0,
     ) -> None:
         require_loopback(host, "AWS server")
-        self.account = SimulatedAccount(store, kube_url)
+        self.account = SimulatedAccount(store, kube_url, kube_ca)
         self.faults = AwsFaults()
         self._address = (host, port)
         self._httpd: _AwsHTTPServer | None = None
