@@ -33,7 +33,7 @@ from hyptui.aws.governance import (
     compute_quota,
     scheduler_config,
 )
-from hyptui.aws.kubeconfig_update import ContextUpdate, default_kubeconfig, update_kubeconfig
+from hyptui.aws.kubeconfig_update import ContextUpdate, default_kubeconfig, update_kubeconfig, user_entry
 from hyptui.aws.stacks import CAPABILITIES, LIVE_STATUSES, Stack, StackEvent, stack, stack_event
 from hyptui.aws.target import AwsTarget
 
@@ -132,7 +132,8 @@ class AwsGateway:
         kubeconfig cannot be read."""
         eks = self.eks_cluster_of(self.describe_cluster(cluster))
         path = kubeconfig or default_kubeconfig()
-        return update_kubeconfig(path, eks, profile=self._target.profile, alias=alias, namespace=namespace)
+        user = self._target.kube_user or user_entry(eks, self._target.profile)
+        return update_kubeconfig(path, eks, user, alias=alias, namespace=namespace)
 
     def describe_endpoint(self, name: str) -> SageMakerEndpoint:
         """SageMaker's view of an inference endpoint, as `hyp invoke` checks it before invoking."""

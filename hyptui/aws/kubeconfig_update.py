@@ -1,15 +1,14 @@
 """Set a cluster context without the AWS CLI: write the kubeconfig entries `aws eks update-kubeconfig` writes for an
 EKS cluster (cluster and user named by the cluster ARN, context by the ARN or an alias, an `exec` entry that runs
-`aws eks get-token`), replacing only entries of the same name, making it the current context, keeping the previous
-file as `<name>.hyptui-backup`, and writing atomically.
-
-The embedded cluster serves plain HTTP and accepts any token, so for an `http://` endpoint (which EKS never has) the
-user is a static token, as hyptui's sim kubeconfig writes it, and no certificate authority is written.
+`aws eks get-token`, or `hyptui eks-token` where the AWS CLI is not installed), replacing only entries of the same
+name, making it the current context, keeping the previous file as `<name>.hyptui-backup`, and writing atomically.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,10 @@ from typing import Any
 import yaml
 
 from hyptui.aws.clusters import EksCluster
+from hyptui.aws.eks_token import EXEC_API_VERSION, exec_user, hyptui_command
 from hyptui.settings.atomic_file import write_atomic
 
-EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
 BACKUP_SUFFIX = ".hyptui-backup"
-EMBEDDED_TOKEN = "hyptui-sim"
 
 
 class KubeconfigError(Exception):
@@ -43,9 +41,10 @@ def default_kubeconfig() -> Path:
 
 
 def user_entry(eks: EksCluster, profile: str | None) -> dict[str, Any]:
-    """The credentials part: `aws --region R eks get-token --cluster-name N --output json`, as the AWS CLI writes it."""
-    if eks.endpoint.startswith("http://"):
-        return {"token": EMBEDDED_TOKEN}
+    """The credentials part: `aws --region R eks get-token --cluster-name N --output json`, as the AWS CLI writes it,
+    or hyptui's own `eks-token` on a machine without the AWS CLI (a login node often has none)."""
+    if shutil.which("aws") is None:
+        return exec_user(eks.name, eks.region, command=hyptui_command(), profile=profile)
     command: dict[str, Any] = {
         "apiVersion": EXEC_API_VERSION,
         "args": ["--region", eks.region, "eks", "get-token", "--cluster-name", eks.name, "--output", "json"],
@@ -58,7 +57,7 @@ def user_entry(eks: EksCluster, profile: str | None) -> dict[str, Any]:
 
 def cluster_entry(eks: EksCluster) -> dict[str, Any]:
     cluster: dict[str, Any] = {"server": eks.endpoint}
-    if eks.certificate_authority and not eks.endpoint.startswith("http://"):
+    if eks.certificate_authority and eks.endpoint.startswith("https://"):
         cluster = {"certificate-authority-data": eks.certificate_authority, **cluster}
     return cluster
 
@@ -66,12 +65,12 @@ def cluster_entry(eks: EksCluster) -> dict[str, Any]:
 def update_kubeconfig(
     path: Path,
     eks: EksCluster,
+    user: Mapping[str, Any],
     *,
-    profile: str | None = None,
     alias: str | None = None,
     namespace: str | None = None,
 ) -> ContextUpdate:
-    """Add or update `eks`'s cluster, user and context in `path` and make the context current."""
+    """Add or update `eks`'s cluster, `user` (see user_entry) and context in `path` and make the context current."""
     previous = _read(path)
     config = _loaded(path, previous)
     context_name = alias or eks.arn
@@ -80,7 +79,7 @@ def update_kubeconfig(
     if namespace:
         context["namespace"] = namespace
     _insert(config["clusters"], {"cluster": cluster_entry(eks), "name": eks.arn})
-    _insert(config["users"], {"name": eks.arn, "user": user_entry(eks, profile)})
+    _insert(config["users"], {"name": eks.arn, "user": dict(user)})
     _insert(config["contexts"], {"context": context, "name": context_name})
     config["current-context"] = context_name
     backup = None

@@ -3,6 +3,7 @@ way (AWS_PROFILE, AWS_REGION, ~/.aws/config, instance roles)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +18,16 @@ class AwsTarget:
     endpoint_url: str | None = None  # boto3's standard override: the embedded cluster's loopback AWS server
     access_key: str | None = None
     secret_key: str | None = None
+    # The kubeconfig user that reaches this account's live EKS cluster, where it is not the AWS CLI's own (the
+    # embedded account signs its tokens with a profile of its own).
+    kube_user: Mapping[str, Any] | None = None
 
     @classmethod
-    def embedded(cls, endpoint_url: str) -> AwsTarget:
+    def embedded(cls, endpoint_url: str, kube_user: Mapping[str, Any] | None = None) -> AwsTarget:
         """The embedded cluster's AWS side, with the dummy credentials it accepts."""
-        return cls(region=DEMO_REGION, endpoint_url=endpoint_url, access_key=DEMO_KEY, secret_key=DEMO_KEY)
+        return cls(
+            region=DEMO_REGION, endpoint_url=endpoint_url, access_key=DEMO_KEY, secret_key=DEMO_KEY, kube_user=kube_user
+        )
 
     def session(self) -> Any:
         """A boto3 session; boto3 is imported here, on first use, because importing it costs most of a second."""

@@ -32,7 +32,7 @@ def make_app(
 ) -> HyptuiApp:
     """`record`: write the session there, as `hyptui --record` does."""
     target = KubeTarget(kubeconfig=kubeconfig, all_namespaces=True)
-    aws = AwsTarget.embedded(cluster.aws_url)
+    aws = AwsTarget.embedded(cluster.aws_url, cluster.kube_user)
     recorder = open_recorder(record, target, aws) if record is not None else None
     return HyptuiApp(target, readonly=readonly, clock=cluster.clock.now, aws=aws, recorder=recorder)
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from kubernetes import client
-
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS
+from hyptui.kube.api import KubeApi
+from hyptui.kube.target import KubeTarget
 from hyptui.screens.jobs.list import JobsScreen
 from hyptui.screens.widgets.resource_table import ResourceTable
 from hyptui.sim.apiserver.errors import ApiError
-from hyptui.sim.cluster import EmbeddedCluster
 from tests.job_manifests import cpu_job
 from tests.screens.helpers import (
     cell,
@@ -23,10 +21,6 @@ from tests.screens.helpers import (
     wait_until,
     widget_text,
 )
-
-
-def custom_objects(cluster: EmbeddedCluster) -> client.CustomObjectsApi:
-    return client.CustomObjectsApi(client.ApiClient(client.Configuration(host=cluster.url)))
 
 
 async def test_jobs_table_shows_the_clusters_jobs_and_the_connection(frozen_cluster, kubeconfig: Path) -> None:
@@ -45,15 +39,11 @@ async def test_a_job_created_through_the_client_appears(frozen_cluster, kubeconf
         await settle(pilot, frozen_cluster)
         body = cpu_job("smoke-test-job")
         namespace = body["metadata"]["namespace"]
-        api = custom_objects(frozen_cluster)
-        await asyncio.to_thread(
-            api.create_namespaced_custom_object,
-            HYPERPOD_PYTORCH_JOBS.group,
-            HYPERPOD_PYTORCH_JOBS.version,
-            namespace,
-            HYPERPOD_PYTORCH_JOBS.plural,
-            body,
-        )
+        api = await KubeApi.connect(KubeTarget(kubeconfig=kubeconfig))  # another client, through the kubeconfig
+        try:
+            await api.create(HYPERPOD_PYTORCH_JOBS.collection_path(namespace), body)
+        finally:
+            await api.close()
         await wait_until(pilot, lambda: f"{namespace}/smoke-test-job" in table_keys(app), "the new job's row")
 
 

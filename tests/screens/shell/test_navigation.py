@@ -271,8 +271,8 @@ async def test_ctx_switches_to_another_cluster_of_the_kubeconfig(frozen_cluster,
     other.store.create(NODES, {"metadata": {"name": "lonely-node"}})
     other.start()
     try:
-        config = sim_kubeconfig(frozen_cluster.url)
-        second = sim_kubeconfig(other.url)
+        config = sim_kubeconfig(frozen_cluster.url, frozen_cluster.kube_user, frozen_cluster.ca_pem)
+        second = sim_kubeconfig(other.url, other.kube_user, other.ca_pem)  # the same account and cluster name
         config["clusters"].append({"name": "other", "cluster": second["clusters"][0]["cluster"]})
         config["contexts"].append({"name": "other", "context": {"cluster": "other", "user": "hyptui-sim"}})
         kubeconfig = tmp_path / "two-clusters"
