@@ -6,20 +6,22 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-
-from hyptui.hyp_configs.config_file import ConfigDocument, ConfigFileError, init_directory
-from hyptui.hyp_configs.registry import TEMPLATES
-from hyptui.hyp_configs.render import RUN_DIRECTORY
-from hyptui.hyp_configs.submit import SubmitError, context_namespace, create, prepare
-from hyptui.hyp_configs.validation import FieldMessage, validate_values
 from hyptui.kube.target import KubeTarget
+
+if TYPE_CHECKING:
+    from hyptui.hyp_configs.config_file import ConfigFileError
+    from hyptui.hyp_configs.submit import SubmitError
+    from hyptui.hyp_configs.validation import FieldMessage
+
+# The template models are imported by the verbs that use them: every `hyptui` start parses this command line, and
+# `hyptui eks-token` runs each time a kubeconfig needs a fresh token.
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     init = commands.add_parser("init", help="write a hyp config directory: config.yaml, template, README.md, .hyp")
-    init.add_argument("template", choices=list(TEMPLATES), help="the template to initialise")
+    init.add_argument("template", help="the template to initialise, such as hyp-pytorch-job")
     init.add_argument("directory", nargs="?", type=Path, default=Path("."), help="where (default: .)")
     init.add_argument("-v", "--schema-version", dest="schema_version", help="schema version (default: the latest)")
     init.add_argument("--force", action="store_true", help="override a directory that already has a config.yaml")
@@ -55,13 +57,20 @@ def _print_messages(heading: str, messages: list[FieldMessage]) -> None:
 
 
 def _refused(error: ConfigFileError | SubmitError) -> int:
-    if isinstance(error, SubmitError) and error.messages:
+    if getattr(error, "messages", None):
         _print_messages(f"{error}:", error.messages)
         return 1
     return _fail(str(error))
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from hyptui.hyp_configs.config_file import ConfigFileError, init_directory
+    from hyptui.hyp_configs.registry import TEMPLATES
+    from hyptui.hyp_configs.submit import context_namespace
+
+    if args.template not in TEMPLATES:
+        print(f"hyptui init: unknown template {args.template!r}; templates: {', '.join(TEMPLATES)}", file=sys.stderr)
+        return 2
     namespace = context_namespace(args.kubeconfig, args.context) or "default"
     try:
         document = init_directory(
@@ -75,6 +84,9 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from hyptui.hyp_configs.config_file import ConfigDocument, ConfigFileError
+    from hyptui.hyp_configs.validation import validate_values
+
     try:
         document = ConfigDocument.load(args.directory)
     except ConfigFileError as error:
@@ -94,6 +106,11 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
+    import yaml
+
+    from hyptui.hyp_configs.config_file import ConfigDocument, ConfigFileError
+    from hyptui.hyp_configs.submit import SubmitError, context_namespace, prepare
+
     try:
         document = ConfigDocument.load(args.directory)
         rendered, obj = prepare(document, context_namespace(args.kubeconfig, args.context) or "default")
@@ -104,6 +121,10 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def run_create(args: argparse.Namespace) -> int:
+    from hyptui.hyp_configs.config_file import ConfigDocument, ConfigFileError
+    from hyptui.hyp_configs.render import RUN_DIRECTORY
+    from hyptui.hyp_configs.submit import SubmitError, create
+
     try:
         document = ConfigDocument.load(args.directory)
         submission = create(document, kubeconfig=args.kubeconfig, context=args.context, now=datetime.now())
@@ -120,6 +141,7 @@ def run_open(args: argparse.Namespace) -> int:
     from hyptui.aws.target import AwsTarget
     from hyptui.commands.interface import AppLaunch
     from hyptui.commands.launch import run_app
+    from hyptui.hyp_configs.config_file import ConfigDocument, ConfigFileError
 
     try:
         ConfigDocument.load(args.directory)
