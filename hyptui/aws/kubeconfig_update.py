@@ -1,7 +1,8 @@
 """Set a cluster context without the AWS CLI: write the kubeconfig entries `aws eks update-kubeconfig` writes for an
 EKS cluster (cluster and user named by the cluster ARN, context by the ARN or an alias, an `exec` entry that runs
 `aws eks get-token`, or `hyptui eks-token` where the AWS CLI is not installed), replacing only entries of the same
-name, making it the current context, keeping the previous file as `<name>.hyptui-backup`, and writing atomically.
+name, making it the current context, keeping the previous file as `<name>.hyptui-backup`, and writing atomically
+(the merge itself is `settings/kubeconfig_merge`, shared with the embedded cluster's kubeconfig).
 """
 
 from __future__ import annotations
@@ -13,17 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hyptui.aws.clusters import EksCluster
 from hyptui.aws.eks_token import EXEC_API_VERSION, exec_user, hyptui_command
-from hyptui.settings.atomic_file import write_atomic
+from hyptui.settings.kubeconfig_merge import BACKUP_SUFFIX, KubeconfigError, merge_into_kubeconfig
 
-BACKUP_SUFFIX = ".hyptui-backup"
-
-
-class KubeconfigError(Exception):
-    """The kubeconfig cannot be read or is not a kubeconfig; nothing was written."""
+# KubeconfigError and BACKUP_SUFFIX come from the shared merge; callers of update_kubeconfig name them here.
+__all__ = [
+    "BACKUP_SUFFIX",
+    "ContextUpdate",
+    "KubeconfigError",
+    "cluster_entry",
+    "default_kubeconfig",
+    "update_kubeconfig",
+    "user_entry",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,58 +75,14 @@ def update_kubeconfig(
     namespace: str | None = None,
 ) -> ContextUpdate:
     """Add or update `eks`'s cluster, `user` (see user_entry) and context in `path` and make the context current."""
-    previous = _read(path)
-    config = _loaded(path, previous)
     context_name = alias or eks.arn
-    updated = any(entry.get("name") == eks.arn for entry in config["clusters"])
     context: dict[str, Any] = {"cluster": eks.arn, "user": eks.arn}
     if namespace:
         context["namespace"] = namespace
-    _insert(config["clusters"], {"cluster": cluster_entry(eks), "name": eks.arn})
-    _insert(config["users"], {"name": eks.arn, "user": dict(user)})
-    _insert(config["contexts"], {"context": context, "name": context_name})
-    config["current-context"] = context_name
-    backup = None
-    if previous is not None:
-        backup = path.with_name(path.name + BACKUP_SUFFIX)
-        write_atomic(backup, previous)
-    write_atomic(path, yaml.safe_dump(config, sort_keys=False))
-    return ContextUpdate(path, context_name, backup, updated)
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise KubeconfigError(f"cannot read the kubeconfig {path}: {error.strerror}") from error
-
-
-def _loaded(path: Path, text: str | None) -> dict[str, Any]:
-    try:
-        config = yaml.safe_load(text) if text else None
-    except yaml.YAMLError as error:
-        raise KubeconfigError(f"the kubeconfig {path} is not valid YAML: {error}") from error
-    if config is None:
-        config = {}
-    if not isinstance(config, dict):
-        raise KubeconfigError(f"the kubeconfig {path} is not a mapping of clusters, users and contexts")
-    config.setdefault("apiVersion", "v1")
-    config.setdefault("kind", "Config")
-    config.setdefault("preferences", {})
-    for key in ("clusters", "users", "contexts"):
-        if config.get(key) is None:
-            config[key] = []
-        if not isinstance(config[key], list):
-            raise KubeconfigError(f"the kubeconfig {path} has {key} that is not a list")
-    return config
-
-
-def _insert(entries: list[Any], entry: dict[str, Any]) -> None:
-    """Replace the entry of the same name in place, or append: other entries stay as they are."""
-    for index, existing in enumerate(entries):
-        if isinstance(existing, dict) and existing.get("name") == entry["name"]:
-            entries[index] = entry
-            return
-    entries.append(entry)
+    merge = merge_into_kubeconfig(
+        path,
+        cluster={"cluster": cluster_entry(eks), "name": eks.arn},
+        user={"name": eks.arn, "user": dict(user)},
+        context={"context": context, "name": context_name},
+    )
+    return ContextUpdate(path, context_name, merge.backup, merge.replaced_cluster)
