@@ -26,7 +26,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         dest="sim_kubeconfig",
         type=Path,
         default=Path("hyptui-sim.kubeconfig"),
-        help="where to write its kubeconfig (default: ./hyptui-sim.kubeconfig)",
+        help="where to write its kubeconfig; an existing one gets context hyptui-sim merged in, as kind does "
+        "(default: ./hyptui-sim.kubeconfig)",
     )
     sim.add_argument("--speed", type=arguments.speed, default=1.0, help="simulated seconds per real second")
     sim.add_argument(
@@ -93,14 +94,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(cluster: EmbeddedCluster, args: argparse.Namespace, saver: StateSaver | None) -> int:
+    from hyptui.settings.kubeconfig_merge import KubeconfigError
+
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with cluster:
+        try:
+            kubeconfig, what_changed = _write_kubeconfig(cluster, args.sim_kubeconfig)
+        except KubeconfigError as error:
+            print(f"hyptui sim: {error}; it is left as it was, choose another file with --kubeconfig", file=sys.stderr)
+            return 2
         if saver is not None:
             saver.start()
-        kubeconfig = cluster.write_kubeconfig(args.sim_kubeconfig).resolve()
         print(f"hyptui embedded cluster serving on {cluster.url}")
-        print(f"kubeconfig written to {kubeconfig}")
+        print(what_changed)
         print(f"try:  kubectl --kubeconfig {kubeconfig} get nodes")
         print(f"      hyptui --kubeconfig {kubeconfig}")
         print(f"or:   export KUBECONFIG={shlex.quote(str(kubeconfig))}")
@@ -116,6 +123,21 @@ def _serve(cluster: EmbeddedCluster, args: argparse.Namespace, saver: StateSaver
             if saver is not None:
                 saver.stop()
     return 0
+
+
+def _write_kubeconfig(cluster: EmbeddedCluster, path: Path) -> tuple[Path, str]:
+    """Write the kubeconfig, or merge into the one there; the file written and a line saying what changed."""
+    from hyptui.settings.kubeconfig_merge import backup_path
+    from hyptui.sim.kubeconfig import SIM_CONTEXT
+
+    existed = path.exists()
+    written = cluster.write_kubeconfig(path).resolve()
+    if not existed:
+        return written, f"kubeconfig written to {written}"
+    return written, (
+        f"kubeconfig updated: {written} (context {SIM_CONTEXT} added and made current, "
+        f"its other contexts kept, the previous file saved as {backup_path(path).resolve()})"
+    )
 
 
 def _log_requests_to_stderr() -> None:

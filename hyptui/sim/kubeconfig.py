@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hyptui.aws.eks_token import exec_user, hyptui_command
 from hyptui.aws.target import DEMO_KEY
 from hyptui.settings.atomic_file import write_atomic
+from hyptui.settings.kubeconfig_merge import merge_into_kubeconfig
 
 SIM_CONTEXT = "hyptui-sim"
 SIM_TOKEN = "hyptui-sim"  # the plain cluster's token: it checks none, but some clients insist on sending one
@@ -45,7 +44,12 @@ def sim_kubeconfig(server_url: str, user: Mapping[str, Any] | None = None, ca_pe
 def write_sim_kubeconfig(
     path: Path, server_url: str, user: Mapping[str, Any] | None = None, ca_pem: bytes | None = None
 ) -> Path:
-    write_atomic(path, yaml.safe_dump(sim_kubeconfig(server_url, user, ca_pem), sort_keys=False))
+    """Merge the `hyptui-sim` entries into `path` as kind does: the file's other contexts and their credentials stay,
+    `hyptui-sim` becomes current and the previous file is kept beside it (settings/kubeconfig_merge). Raises
+    KubeconfigError, writing nothing, when `path` holds something that is not a kubeconfig."""
+    config = sim_kubeconfig(server_url, user, ca_pem)
+    [cluster], [sim_user], [context] = config["clusters"], config["users"], config["contexts"]
+    merge_into_kubeconfig(path, cluster=cluster, user=sim_user, context=context)
     return path
 
 
