@@ -108,6 +108,10 @@ def unsupported_media_type(accepted: tuple[str, ...]) -> ApiError:
     return ApiError(415, "UnsupportedMediaType", message)
 
 
+def request_entity_too_large(limit: int) -> ApiError:
+    return ApiError(413, "RequestEntityTooLarge", f"Request entity too large: limit is {limit}")
+
+
 def expired(message: str) -> ApiError:
     return ApiError(410, "Expired", message)
 

@@ -22,8 +22,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import yaml
-
 from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import ALL_KINDS, CREATE_ONLY_KINDS, EVENTS, PODS, ResourceKind
 from hyptui.sim.apiserver import discovery, openapi
@@ -43,7 +41,13 @@ from hyptui.sim.apiserver.event_views import EVENTS_V1, core_field_selector, to_
 from hyptui.sim.apiserver.field_validation import FieldValidation, check_apply_patch
 from hyptui.sim.apiserver.list_pages import ListSnapshots
 from hyptui.sim.apiserver.patch import APPLY_PATCH, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH
-from hyptui.sim.apiserver.protobuf_body import PROTOBUF, decode_protobuf_object
+from hyptui.sim.apiserver.protobuf_body import PROTOBUF
+from hyptui.sim.apiserver.request_bodies import (
+    CUSTOM_OBJECT_MEDIA_TYPES,
+    OBJECT_MEDIA_TYPES,
+    decode_object_body,
+    read_body,
+)
 from hyptui.sim.apiserver.selectors import FieldSelector, parse_label_selector
 from hyptui.sim.apiserver.storage import (
     PROPAGATION_POLICIES,
@@ -76,6 +80,9 @@ class ClusterHTTPServer(ThreadingHTTPServer):
     """The listening socket plus what handlers share: the store, the logs, a stop flag and the open connections."""
 
     daemon_threads = True
+    # A burst of clients (informers starting, a test's worker pool) must queue, not be dropped: socketserver's
+    # backlog of 5 made connections time out. The kernel caps this at net.core.somaxconn.
+    request_queue_size = 1024
     block_on_close = False  # stop() ends streams itself; never wait on an idle keep-alive connection
 
     def __init__(
@@ -374,20 +381,11 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
             request_log.debug("%s %s %s %.1fms", method, self.path, self._status or "-", elapsed)
 
     def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while size := _chunk_size(self.rfile.readline()):
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                pass  # trailers
-            return b"".join(chunks)
-        declared = self.headers.get("Content-Length") or "0"
-        if not declared.isdigit():
-            self.close_connection = True  # the body's end is unknown: the connection cannot carry on
-            raise bad_request(f"invalid Content-Length: {declared!r}")
-        length = int(declared)
-        return self.rfile.read(length) if length else b""
+        try:
+            return read_body(self.rfile, self.headers)
+        except ApiError:
+            self.close_connection = True  # the body's end may not have been read: the connection cannot carry on
+            raise
 
     def _authenticate(self, path: str) -> None:
         """As EKS: a bearer token proving an IAM identity, except for the health and version paths, which anyone may
@@ -449,13 +447,13 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
                 self._get(route, query)
             case "POST" if route.name is None:
                 fields = FieldValidation.of(route.kind, query)
-                obj = fields.decoded(_decode_body(body, self.headers))
+                obj = fields.decoded(self._decode_object(route.kind, body))
                 created = store.create(view.stored, view.from_client(obj), route.namespace)
                 self._warnings += fields.warnings
                 self._send_json(201, view.to_client(created))
             case "PUT" if route.name is not None and route.subresource != "log":
                 fields = FieldValidation.of(route.kind, query)
-                obj = fields.decoded(_decode_body(body, self.headers))
+                obj = fields.decoded(self._decode_object(route.kind, body))
                 replaced = store.replace(
                     view.stored, route.namespace, route.name, view.from_client(obj), route.subresource
                 )
@@ -467,6 +465,14 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
                 self._delete(route, query, body)
             case _:
                 raise method_not_allowed()
+
+    @property
+    def _content_type(self) -> str | None:
+        return self.headers.get("Content-Type")
+
+    def _decode_object(self, kind: ResourceKind, body: bytes) -> Any:
+        accepted = OBJECT_MEDIA_TYPES if kind.builtin else CUSTOM_OBJECT_MEDIA_TYPES
+        return decode_object_body(body, self._content_type, accepted)
 
     @staticmethod
     def _only_get(method: str) -> None:
@@ -643,7 +649,7 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         self._send_json(200, view.to_client(replaced))
 
     def _delete(self, route: ResourceRoute, query: dict[str, str], body: bytes) -> None:
-        options = _decode_body(body, self.headers) if body.strip() else {}
+        options = decode_object_body(body, self._content_type, OBJECT_MEDIA_TYPES) if body.strip() else {}
         if not isinstance(options, dict):
             raise bad_request("DeleteOptions must be a JSON object")
         if options.get("dryRun"):
@@ -826,6 +832,8 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         self.send_response(code)
         for name, value in headers.items():
             self.send_header(name, value)
+        if self.close_connection:  # tell the client, as Go's server does, so it does not reuse the connection
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Cache-Control", "no-cache, private")
@@ -922,28 +930,9 @@ class _WatchStream:
         self._handler._write_event({"type": "BOOKMARK", "object": bookmark})
 
 
-def _chunk_size(line: bytes) -> int:
-    try:
-        return int(line.split(b";")[0].strip() or b"0", 16)
-    except ValueError:
-        raise bad_request("invalid chunked request body") from None
-
-
 def _only_protobuf(accept: str) -> bool:
     media_types = [media_range.split(";")[0].strip() for media_range in accept.split(",") if media_range.strip()]
     return bool(media_types) and all(media_type == PROTOBUF for media_type in media_types)
-
-
-def _decode_body(body: bytes, headers: Any) -> Any:
-    if not body.strip():
-        raise bad_request("the request body is empty")
-    content_type = (headers.get("Content-Type") or "application/json").split(";")[0].strip()
-    if content_type == PROTOBUF:
-        return decode_protobuf_object(body)
-    try:
-        return yaml.safe_load(body) if content_type in ("application/yaml", "application/x-yaml") else json.loads(body)
-    except (ValueError, yaml.YAMLError) as error:
-        raise bad_request(f"the body of the request could not be decoded: {error}") from None
 
 
 def _log_container(pod: dict[str, Any], requested: str | None) -> str:

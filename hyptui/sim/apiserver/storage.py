@@ -7,7 +7,6 @@ place (every write stores a fresh dict), so watch queues and history can share t
 
 from __future__ import annotations
 
-import json
 import logging
 import pickle
 import random
@@ -17,8 +16,6 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
-
-import yaml
 
 from hyptui.hyperpod.age import rfc3339
 from hyptui.hyperpod.kinds import CREATE_ONLY_KINDS, NAMESPACES, NODES, PODS, ResourceKind
@@ -46,6 +43,7 @@ from hyptui.sim.apiserver.patch import (
     merge_patch,
     strategic_merge_patch,
 )
+from hyptui.sim.apiserver.request_bodies import UndecodableBody, decode_json, decode_yaml
 from hyptui.sim.apiserver.selectors import FieldSelector, LabelSelector, parse_label_selector
 from hyptui.sim.apiserver.validation import check_name, check_shape
 from hyptui.sim.clock import SimClock
@@ -848,8 +846,8 @@ def decode_patch(body: bytes | str | dict[str, Any] | list[Any], media_type: str
         return body
     try:
         # Server-side apply bodies are YAML (kubectl sends JSON, which YAML reads too).
-        return yaml.safe_load(body) if media_type == APPLY_PATCH else json.loads(body)
-    except (ValueError, yaml.YAMLError) as error:
+        return decode_yaml(body) if media_type == APPLY_PATCH else decode_json(body)
+    except UndecodableBody as error:
         raise bad_request(f"error decoding patch: {error}") from None
 
 
