@@ -59,9 +59,9 @@ def test_init_takes_the_namespace_of_the_kube_context(tmp_path: Path) -> None:
 
 
 def test_init_names_the_templates_it_knows(capsys: pytest.CaptureFixture) -> None:
-    with pytest.raises(SystemExit):
-        main(["init", "hyp-recipe-job"])
-    assert "choose from 'hyp-pytorch-job', 'hyp-custom-endpoint'" in capsys.readouterr().err
+    assert main(["init", "hyp-recipe-job"]) == 2  # argparse's usage-error code
+    err = capsys.readouterr().err
+    assert "hyptui init: unknown template 'hyp-recipe-job'; templates: hyp-pytorch-job, hyp-custom-endpoint" in err
 
 
 def test_validate_exits_1_with_field_messages_and_0_when_valid(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
