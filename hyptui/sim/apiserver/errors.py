@@ -66,12 +66,21 @@ def invalid(kind: ResourceKind, name: str, causes: list[dict[str, str]]) -> ApiE
     """422 with field causes, each `{"reason", "message", "field"}`; the message lists them like the real server."""
     # Built-in kinds are named by Kind, custom resources by their qualified plural (as apiextensions does).
     subject = kind.kind if kind.builtin else kind.qualified_plural
+    return _invalid(subject, kind.group, kind.kind, name, causes)
+
+
+def invalid_pod_log_options(pod: str, causes: list[dict[str, str]]) -> ApiError:
+    """A pod log request whose options fail validation: the real server names the options type, not the pod."""
+    return _invalid("PodLogOptions", "", "PodLogOptions", pod, causes)
+
+
+def _invalid(subject: str, group: str, kind: str, name: str, causes: list[dict[str, str]]) -> ApiError:
     summaries = [f"{cause['field']}: {cause['message']}" for cause in causes]
     listed = summaries[0] if len(summaries) == 1 else "[" + ", ".join(summaries) + "]"
     details: dict[str, Any] = {"name": name}
-    if kind.group:
-        details["group"] = kind.group
-    details["kind"] = kind.kind
+    if group:
+        details["group"] = group
+    details["kind"] = kind
     details["causes"] = causes
     return ApiError(422, "Invalid", f'{subject} "{name}" is invalid: {listed}', details)
 
@@ -83,6 +92,15 @@ def required_field(field: str, detail: str = "") -> dict[str, str]:
 
 def invalid_field(field: str, value: str, detail: str) -> dict[str, str]:
     return {"reason": "FieldValueInvalid", "message": f"Invalid value: {value}: {detail}", "field": field}
+
+
+def too_long_field(field: str, limit: int) -> dict[str, str]:
+    """Too long, in bytes: the real server leaves the value itself out of the message."""
+    return {"reason": "FieldValueTooLong", "message": f"Too long: must have at most {limit} bytes", "field": field}
+
+
+def forbidden_field(field: str, detail: str) -> dict[str, str]:
+    return {"reason": "FieldValueForbidden", "message": f"Forbidden: {detail}", "field": field}
 
 
 def bad_request(message: str) -> ApiError:

@@ -30,7 +30,10 @@ from hyptui.sim.apiserver.crds import CUSTOM_RESOURCE_DEFINITIONS, custom_resour
 from hyptui.sim.apiserver.errors import (
     ApiError,
     bad_request,
+    forbidden_field,
     internal_error,
+    invalid_field,
+    invalid_pod_log_options,
     method_not_allowed,
     not_found,
     path_not_found,
@@ -757,6 +760,7 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
 
     def _pod_log(self, namespace: str, name: str, query: dict[str, str]) -> None:
         store, logs = self.server.store, self.server.logs
+        _check_log_options(name, query)
         pod = store.get(PODS, namespace, name)
         container = _log_container(pod, query.get("container"))
         previous = query.get("previous") in TRUE_VALUES
@@ -985,8 +989,24 @@ def _parsed_param(query: dict[str, str], name: str, parse: Callable[[str], Numbe
         raise bad_request(f"{name}: Invalid value: {value!r}: must be a number") from None
 
 
+def _check_log_options(pod: str, query: dict[str, str]) -> None:
+    """PodLogOptions as the real server validates them, before it looks for the pod: 422 naming each bad option."""
+    causes = []
+    tail, limit, since = (_number_param(query, name) for name in ("tailLines", "limitBytes", "sinceSeconds"))
+    if tail is not None and tail < 0:
+        causes.append(invalid_field("tailLines", str(tail), "must be greater than or equal to 0"))
+    if limit is not None and limit < 1:
+        causes.append(invalid_field("limitBytes", str(limit), "must be greater than 0"))
+    if since is not None and query.get("sinceTime"):
+        causes.append(forbidden_field("", "at most one of `sinceTime` or `sinceSeconds` may be specified"))
+    elif since is not None and since < 1:
+        causes.append(invalid_field("sinceSeconds", str(since), "must be greater than 0"))
+    if causes:
+        raise invalid_pod_log_options(pod, causes)
+
+
 def _log_since(query: dict[str, str], now: datetime) -> datetime | None:
-    if seconds := _number_param(query, "sinceSeconds"):
+    if (seconds := _number_param(query, "sinceSeconds")) is not None:
         return now - timedelta(seconds=seconds)
     if moment := query.get("sinceTime"):
         try:

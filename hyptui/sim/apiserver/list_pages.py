@@ -1,5 +1,6 @@
 """List chunking (`limit` / `continue`): every page of one list comes from the snapshot the first page was read from,
-so objects written meanwhile neither appear nor vanish mid-list; a snapshot no longer kept answers 410 Expired."""
+so objects written meanwhile neither appear nor vanish mid-list; a snapshot no longer kept answers 410 Expired, a
+token this server could not have issued 400."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from hyptui.sim.apiserver.errors import expired
+from hyptui.sim.apiserver.errors import ApiError, bad_request, expired
 
 KEPT_SNAPSHOTS = 64
 _EXPIRED = (
@@ -73,20 +74,37 @@ class ListSnapshots:
         return Page(page, resource_version, token, len(items) - end)
 
 
+_TOKEN_VERSION = "meta.k8s.io/v1"
+
+
 def _encode(resource_version: int, start: list[str]) -> str:
-    document = {"v": "meta.k8s.io/v1", "rv": resource_version, "start": start}
-    return base64.urlsafe_b64encode(json.dumps(document, separators=(",", ":")).encode()).decode()
+    document = {"v": _TOKEN_VERSION, "rv": resource_version, "start": start}
+    # Unpadded URL-safe base64, as the real server's tokens are.
+    return base64.urlsafe_b64encode(json.dumps(document, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 def _decode(token: str) -> tuple[int, list[str]]:
+    """A token's snapshot and start, or the real server's 400 for a token it could not have issued."""
     try:
-        document = json.loads(base64.urlsafe_b64decode(token.encode() + b"=" * (-len(token) % 4)))
-        resource_version, start = document["rv"], document["start"]
-        if not isinstance(resource_version, int) or not (
-            isinstance(start, list) and len(start) == 2 and all(isinstance(part, str) for part in start)
-        ):
-            raise ValueError(token)
-    except (ValueError, TypeError, KeyError):
-        # Undecodable tokens are answered like expired ones: either way the client starts a new list.
-        raise expired(_EXPIRED) from None
+        data = base64.b64decode(token.encode() + b"=" * (-len(token) % 4), altchars=b"-_", validate=True)
+    except ValueError:
+        raise _invalid_token("continue key is not valid: illegal base64 data") from None
+    try:
+        document = json.loads(data)
+    except ValueError as error:
+        raise _invalid_token(f"continue key is not valid: {error}") from None
+    if not isinstance(document, dict) or document.get("v") != _TOKEN_VERSION:
+        version = document.get("v") if isinstance(document, dict) else None
+        raise _invalid_token(f"server does not recognize this encoded version {version or ''}".rstrip())
+    resource_version, start = document.get("rv"), document.get("start")
+    if not isinstance(resource_version, int) or isinstance(resource_version, bool) or resource_version <= 0:
+        raise _invalid_token(
+            f"continue key is not valid: incorrect encoded start resourceVersion (version {_TOKEN_VERSION})"
+        )
+    if not (isinstance(start, list) and len(start) == 2 and all(isinstance(part, str) for part in start)):
+        raise _invalid_token(f"continue key is not valid: encoded start key empty (version {_TOKEN_VERSION})")
     return resource_version, start
+
+
+def _invalid_token(detail: str) -> ApiError:
+    return bad_request(f"invalid continue token: {detail}")

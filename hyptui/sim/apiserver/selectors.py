@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,16 +11,29 @@ from typing import Any
 from hyptui.hyperpod.kinds import ResourceKind
 from hyptui.hyperpod.label_selector import LabelSelector, LabelSelectorError
 from hyptui.sim.apiserver.errors import bad_request
+from hyptui.sim.apiserver.validation import label_key_problems, label_value_problems
 
 # Field selectors the API server derives from booleans: absent means "false".
 _BOOLEAN_FIELDS = {"spec.unschedulable", "spec.hostNetwork"}
 
 
 def parse_label_selector(text: str) -> LabelSelector:
+    """The selector, or 400 for bad syntax or for a key or value no label could have (as labels.Parse checks them)."""
     try:
-        return LabelSelector.parse(text)
+        selector = LabelSelector.parse(text)
     except LabelSelectorError as error:
         raise bad_request(str(error)) from None
+    for requirement in selector.requirements:
+        if problems := label_key_problems(requirement.key):
+            # The real parser has no field path here, and Go prints the nil path as "<nil>".
+            detail = f"<nil>: Invalid value: {json.dumps(requirement.key)}: {'; '.join(problems)}"
+            raise bad_request(f"unable to parse requirement: {detail}")
+        for index, value in enumerate(sorted(requirement.values)):
+            if problems := label_value_problems(value):
+                field = f"values[{index}][{requirement.key}]"
+                detail = f"{field}: Invalid value: {json.dumps(value)}: {'; '.join(problems)}"
+                raise bad_request(f"unable to parse requirement: {detail}")
+    return selector
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from hyptui.sim.apiserver.patch import (
 )
 from hyptui.sim.apiserver.request_bodies import UndecodableBody, decode_json, decode_yaml
 from hyptui.sim.apiserver.selectors import FieldSelector, LabelSelector, parse_label_selector
-from hyptui.sim.apiserver.validation import check_name, check_shape
+from hyptui.sim.apiserver.validation import check_metadata, check_name, check_shape
 from hyptui.sim.clock import SimClock
 
 log = logging.getLogger(__name__)
@@ -487,6 +487,7 @@ class ObjectStore:
                 raise invalid(kind, "", [required_field("metadata.name", "name or generateName is required")])
             metadata["name"] = self._generated_name(kind, metadata)
         check_name(kind, metadata["name"])
+        check_metadata(kind, new)
         _validate(kind, new)
         if self._find(kind, metadata.get("namespace"), metadata["name"]) is not None:
             raise already_exists(kind, metadata["name"])
@@ -533,6 +534,7 @@ class ObjectStore:
             metadata["generation"] = stored["metadata"].get("generation", 0) + 1
         if candidate == stored:
             return stored
+        check_metadata(kind, candidate)
         if metadata.get("deletionTimestamp") and not metadata.get("finalizers"):
             # The last finalizer is gone: the pending deletion completes with this write.
             return self._remove(kind, candidate, cascade=True)

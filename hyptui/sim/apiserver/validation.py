@@ -1,5 +1,6 @@
-"""What the API server checks before it stores anything: object names (DNS-1123) and the JSON types of the fields the
-simulator relies on (unknown fields: see field_validation)."""
+"""What the API server checks before it stores anything: object names (DNS-1123), label and annotation keys and
+values and the annotations' total size, and the JSON types of the fields the simulator relies on (unknown fields:
+see field_validation)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hyptui.hyperpod.kinds import NAMESPACES, ResourceKind
-from hyptui.sim.apiserver.errors import bad_request, invalid, invalid_field
+from hyptui.sim.apiserver.errors import bad_request, invalid, invalid_field, too_long_field
 
 _DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS1123_SUBDOMAIN = _DNS1123_LABEL + r"(\." + _DNS1123_LABEL + ")*"
@@ -37,6 +38,91 @@ def check_name(kind: ResourceKind, name: str) -> None:
         causes.append(invalid_field("metadata.name", shown, message))
     if causes:
         raise invalid(kind, name, causes)
+
+
+def _regex_message(message: str, pattern: str, *examples: str) -> str:
+    shown = " or ".join(f"'{example}', " for example in examples)
+    return f"{message} (e.g. {shown}regex used for validation is '{pattern}')"
+
+
+_QUALIFIED_NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_QUALIFIED_NAME_MESSAGE = _regex_message(
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+    _QUALIFIED_NAME,
+    "MyName",
+    "my.name",
+    "123-abc",
+)
+_LABEL_VALUE = f"({_QUALIFIED_NAME})?"
+_LABEL_VALUE_MESSAGE = _regex_message(
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start "
+    "and end with an alphanumeric character",
+    _LABEL_VALUE,
+    "MyValue",
+    "my_value",
+    "12345",
+)
+QUALIFIED_NAME_MAX_LENGTH = 63
+LABEL_VALUE_MAX_LENGTH = 63
+ANNOTATIONS_SIZE_LIMIT = 256 * 1024  # bytes of all keys and values together
+
+
+def label_key_problems(key: str) -> list[str]:
+    """Why `key` is not a qualified name (`[prefix/]name`, as label and annotation keys must be): apimachinery's
+    messages, in its order."""
+    parts = key.split("/")
+    if len(parts) > 2:
+        return [
+            f"a qualified name {_QUALIFIED_NAME_MESSAGE} with an optional DNS subdomain prefix and '/' "
+            "(e.g. 'example.com/MyName')"
+        ]
+    problems = []
+    if len(parts) == 2:
+        prefix = parts[0]
+        if not prefix:
+            problems.append("prefix part must be non-empty")
+        else:
+            if len(prefix) > 253:
+                problems.append("prefix part must be no more than 253 characters")
+            if not re.fullmatch(_DNS1123_SUBDOMAIN, prefix):
+                problems.append(f"prefix part {_SUBDOMAIN_MESSAGE}")
+    name = parts[-1]
+    if not name:
+        problems.append("name part must be non-empty")
+    elif len(name) > QUALIFIED_NAME_MAX_LENGTH:
+        problems.append(f"name part must be no more than {QUALIFIED_NAME_MAX_LENGTH} characters")
+    if not re.fullmatch(_QUALIFIED_NAME, name):
+        problems.append(f"name part {_QUALIFIED_NAME_MESSAGE}")
+    return problems
+
+
+def label_value_problems(value: str) -> list[str]:
+    problems = []
+    if len(value) > LABEL_VALUE_MAX_LENGTH:
+        problems.append(f"must be no more than {LABEL_VALUE_MAX_LENGTH} characters")
+    if not re.fullmatch(_LABEL_VALUE, value):
+        problems.append(_LABEL_VALUE_MESSAGE)
+    return problems
+
+
+def check_metadata(kind: ResourceKind, obj: Mapping[str, Any]) -> None:
+    """Labels and annotations as ValidateObjectMeta checks them (after check_shape made them maps of strings)."""
+    metadata = obj["metadata"]
+    causes = []
+    for key, value in (metadata.get("labels") or {}).items():
+        causes += [invalid_field("metadata.labels", json.dumps(key), problem) for problem in label_key_problems(key)]
+        causes += [
+            invalid_field("metadata.labels", json.dumps(value), problem) for problem in label_value_problems(value)
+        ]
+    annotations = metadata.get("annotations") or {}
+    for key in annotations:
+        # Annotation keys are qualified names too, but case does not matter.
+        problems = label_key_problems(key.lower())
+        causes += [invalid_field("metadata.annotations", json.dumps(key), problem) for problem in problems]
+    if sum(len(key.encode()) + len(value.encode()) for key, value in annotations.items()) > ANNOTATIONS_SIZE_LIMIT:
+        causes.append(too_long_field("metadata.annotations", ANNOTATIONS_SIZE_LIMIT))
+    if causes:
+        raise invalid(kind, metadata.get("name", ""), causes)
 
 
 _JSON_TYPES = ((bool, "bool"), (str, "string"), (int, "number"), (float, "number"), (list, "array"), (dict, "object"))

@@ -1,20 +1,22 @@
-"""The embedded API server refuses what kube-apiserver refuses — bodies over 3 MiB, media types it cannot decode,
-numbers JSON cannot carry, YAML alias bombs — with the real codes and messages, stores nothing, and answers a burst
-of clients."""
+"""The embedded API server refuses what kube-apiserver refuses — bodies over 3 MiB, annotations over 256 KiB, media
+types it cannot decode, numbers JSON cannot carry, YAML alias bombs, bad label keys, continue tokens it never issued,
+bad pod log options — with the real codes and messages, stores nothing, and answers a burst of clients."""
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import socket
 import threading
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
 from hyptui.hyperpod.kinds import HYPERPOD_PYTORCH_JOBS, NAMESPACES, PODS
 from hyptui.sim.apiserver.request_bodies import MAX_BODY_BYTES
+from hyptui.sim.apiserver.validation import ANNOTATIONS_SIZE_LIMIT
 from tests.sim.api_server import RunningApiServer
 from tests.sim.apiserver.http_requests import job_body, pod_body, raw
 from tests.sim.apiserver.test_bad_input import refused
@@ -88,6 +90,57 @@ def test_a_negative_chunk_size_is_400_not_a_read_to_the_end(cluster: RunningApiS
     assert (code, status["message"]) == (400, "invalid chunked request body")
 
 
+# ---- annotations and labels
+
+
+def test_annotations_over_256_kib_are_422(cluster: RunningApiServer) -> None:
+    at_limit = {"a": "x" * (ANNOTATIONS_SIZE_LIMIT - 1)}  # key and value bytes together
+    assert raw(cluster.url, "POST", PODS_PATH, annotated_pod("fits", at_limit))[0] == 201
+    over = {"a": "x" * ANNOTATIONS_SIZE_LIMIT}
+    status = refused(cluster, "POST", PODS_PATH, annotated_pod("over", over))
+    assert status["message"] == 'Pod "over" is invalid: metadata.annotations: Too long: must have at most 262144 bytes'
+    assert status["details"]["causes"] == [
+        {
+            "reason": "FieldValueTooLong",
+            "message": "Too long: must have at most 262144 bytes",
+            "field": "metadata.annotations",
+        }
+    ]
+    merge = "application/merge-patch+json"
+    grown = {"metadata": {"annotations": {"b": "y"}}}
+    assert refused(cluster, "PATCH", f"{PODS_PATH}/fits", grown, content_type=merge)["code"] == 422
+
+
+def test_bad_label_and_annotation_keys_are_422(cluster: RunningApiServer) -> None:
+    status = refused(cluster, "POST", PODS_PATH, pod_body("p2", labels={"-team": "a"}))
+    assert status["message"] == (
+        'Pod "p2" is invalid: metadata.labels: Invalid value: "-team": name part must consist of alphanumeric '
+        "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or "
+        "'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+    )
+    value = refused(cluster, "POST", PODS_PATH, pod_body("p2", labels={"team": "a b"}))
+    assert value["message"].startswith('Pod "p2" is invalid: metadata.labels: Invalid value: "a b": a valid label')
+    prefixed = refused(
+        cluster, "POST", JOBS_PATH, {**job_body("j2"), "metadata": {"name": "j2", "labels": {"a/b/c": ""}}}
+    )
+    assert "a qualified name must consist of" in prefixed["message"]
+    annotation = refused(cluster, "POST", PODS_PATH, annotated_pod("p2", {"Example.com/Build Id": "7"}))
+    assert annotation["details"]["causes"][0]["field"] == "metadata.annotations"
+    assert raw(cluster.url, "POST", PODS_PATH, annotated_pod("p2", {"Example.com/Build-Id": "7"}))[0] == 201
+
+
+def test_a_label_selector_with_a_bad_key_or_value_is_400(cluster: RunningApiServer) -> None:
+    status = refused(cluster, "GET", f"{PODS_PATH}?labelSelector={quote('-app=x')}")
+    assert status["message"].startswith(
+        'unable to parse requirement: <nil>: Invalid value: "-app": name part must consist of alphanumeric characters'
+    )
+    value = refused(cluster, "GET", f"{PODS_PATH}?labelSelector={quote('app in (ok,-x)')}")
+    assert value["message"].startswith(
+        'unable to parse requirement: values[0][app]: Invalid value: "-x": a valid label'
+    )
+    assert raw(cluster.url, "GET", f"{PODS_PATH}?labelSelector={quote('example.com/app in (a,b)')}")[0] == 200
+
+
 # ---- media types and decoding
 
 
@@ -152,6 +205,36 @@ def test_a_yaml_alias_bomb_is_400(cluster: RunningApiServer) -> None:
         b"metadata: {name: p2, labels: &l {team: a}, annotations: *l}\nspec:\n  containers: [{name: main, image: a}]\n"
     )
     assert raw(cluster.url, "POST", PODS_PATH, reused, {"Content-Type": "application/yaml"})[0] == 201
+
+
+# ---- list and log parameters
+
+
+def test_a_continue_token_the_server_never_issued_is_400(cluster: RunningApiServer) -> None:
+    zero_version = base64.urlsafe_b64encode(b'{"v":"meta.k8s.io/v1","rv":0,"start":["team","p1"]}').decode()
+    for token, detail in (
+        ("garbage", "continue key is not valid: "),
+        ("%21%21%21", "continue key is not valid: illegal base64 data"),
+        (zero_version, "continue key is not valid: incorrect encoded start resourceVersion"),
+    ):
+        status = refused(cluster, "GET", f"{PODS_PATH}?limit=1&continue={token}")
+        assert status["message"].startswith(f"invalid continue token: {detail}")
+    cluster.store.create(PODS, pod_body("p2"), "team")
+    code, _, first = raw(cluster.url, "GET", f"{PODS_PATH}?limit=1")
+    token = json.loads(first)["metadata"]["continue"]
+    code, _, rest = raw(cluster.url, "GET", f"{PODS_PATH}?limit=1&continue={token}")
+    assert (code, [item["metadata"]["name"] for item in json.loads(rest)["items"]]) == (200, ["p2"])
+
+
+def test_bad_pod_log_options_are_422(cluster: RunningApiServer) -> None:
+    status = refused(cluster, "GET", f"{PODS_PATH}/p1/log?sinceSeconds=-5")
+    assert status["message"] == 'PodLogOptions "p1" is invalid: sinceSeconds: Invalid value: -5: must be greater than 0'
+    assert status["details"]["kind"] == "PodLogOptions"
+    assert refused(cluster, "GET", f"{PODS_PATH}/p1/log?sinceSeconds=0")["code"] == 422
+    tail = refused(cluster, "GET", f"{PODS_PATH}/p1/log?tailLines=-1&limitBytes=0")
+    assert [cause["field"] for cause in tail["details"]["causes"]] == ["tailLines", "limitBytes"]
+    both = refused(cluster, "GET", f"{PODS_PATH}/p1/log?sinceSeconds=5&sinceTime=2025-01-01T00:00:00Z")
+    assert both["message"].endswith("Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified")
 
 
 # ---- bursts
