@@ -82,7 +82,7 @@ class ExecCredentials(Credentials):
         self._failure: CredentialError | None = None
         self._retry_at = 0.0
         self._retry_delay = RETRY_FIRST_SECONDS
-        self.runs = 0  # how often the plugin ran, for the status line and tests
+        self.runs = 0  # how often the plugin ran: the backoff's effect, as tests check it
 
     async def authorization(self) -> str | None:
         async with self._lock:  # concurrent requests share one plugin run

@@ -14,7 +14,7 @@ from hyptui.sim.apiserver.authentication import TokenAuthenticator
 from hyptui.sim.apiserver.certificates import ClusterAuthority, authority_directory
 from hyptui.sim.apiserver.server import ApiServer
 from hyptui.sim.apiserver.storage import ObjectStore
-from hyptui.sim.aws.clusters import HyperPodCluster, live_cluster
+from hyptui.sim.aws.clusters import live_cluster
 from hyptui.sim.aws.server import AwsServer
 from hyptui.sim.clock import SimClock
 from hyptui.sim.controllers import build_controllers
@@ -52,6 +52,7 @@ class EmbeddedCluster:
         if populate:
             seed_cluster(self.store, self.logs, self.clock, rng)
         self._token_lifetime = token_lifetime
+        self._kube_user: dict[str, Any] = plain_user()  # a token user once start() knows the cluster's name
         self._authority = None if plain_http else ClusterAuthority.load_or_create(authority_directory())
         tls = self._authority.server_context() if self._authority else None
         self.server = ApiServer(self.store, self.logs, port=port, tls=tls)
@@ -75,16 +76,16 @@ class EmbeddedCluster:
         """The CA its API server's certificate is signed by; None when it serves plain HTTP."""
         return self._authority.ca_pem if self._authority else None
 
-    @property
-    def eks(self) -> HyperPodCluster:
-        """The HyperPod cluster its nodes say it is, and so the EKS cluster tokens must be minted for."""
-        return live_cluster(self.store, self.clock.now())
-
     def start(self) -> EmbeddedCluster:
         self.tick()
-        if self._authority is not None:  # after seeding or restoring: the nodes name the cluster
+        if self._authority is not None:
+            # After seeding or restoring, the nodes name the cluster, and so the EKS cluster tokens are minted for:
+            # the server checks that name and the kubeconfig's plugin asks for it, decided once here.
+            eks = live_cluster(self.store, self.clock.now())
+            lifetime = None if self._token_lifetime == TOKEN_LIFETIME_SECONDS else self._token_lifetime
+            self._kube_user = token_user(authority_directory(), eks.eks_name, eks.region, lifetime)
             self.server.authenticator = TokenAuthenticator(
-                self.eks.eks_name, {SIM_ACCESS_KEY: SIM_SECRET_KEY}, self._token_lifetime
+                eks.eks_name, {SIM_ACCESS_KEY: SIM_SECRET_KEY}, self._token_lifetime
             )
         self.server.start()
         self.aws.start()
@@ -117,12 +118,8 @@ class EmbeddedCluster:
 
     @property
     def kube_user(self) -> dict[str, Any]:
-        """The kubeconfig user entry that authenticates to it."""
-        if self._authority is None:
-            return plain_user()
-        lifetime = None if self._token_lifetime == TOKEN_LIFETIME_SECONDS else self._token_lifetime
-        eks = self.eks
-        return token_user(authority_directory(), eks.eks_name, eks.region, lifetime)
+        """The kubeconfig user entry that authenticates to it (known once it has started)."""
+        return self._kube_user
 
     def write_kubeconfig(self, path: Path) -> Path:
         return write_sim_kubeconfig(path, self.url, self.kube_user, self.ca_pem)
