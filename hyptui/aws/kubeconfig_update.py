@@ -7,7 +7,6 @@ name, making it the current context, keeping the previous file as `<name>.hyptui
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 from hyptui.aws.clusters import EksCluster
 from hyptui.aws.eks_token import EXEC_API_VERSION, exec_user, hyptui_command
+from hyptui.kube.kubeconfig import kubeconfig_paths
 from hyptui.settings.kubeconfig_merge import BACKUP_SUFFIX, KubeconfigError, merge_into_kubeconfig
 
 # KubeconfigError and BACKUP_SUFFIX come from the shared merge; callers of update_kubeconfig name them here.
@@ -40,8 +40,7 @@ class ContextUpdate:
 
 def default_kubeconfig() -> Path:
     """Where `aws eks update-kubeconfig` writes: the first file of $KUBECONFIG, else ~/.kube/config."""
-    first = next((p for p in os.environ.get("KUBECONFIG", "").split(os.pathsep) if p.strip()), "")
-    return Path(first).expanduser() if first else Path.home() / ".kube" / "config"
+    return kubeconfig_paths(None)[0]
 
 
 def user_entry(eks: EksCluster, profile: str | None) -> dict[str, Any]:
